@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from portal.blocks import BaseStreamBlock
+from portal.models import BasePage
+
+
+class HomePage(BasePage):
+    """The start page of one language; the German one is the site root."""
+
+    hero_heading = models.CharField(_("hero heading"), max_length=200, blank=True)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("teaser"),
+        FieldPanel("hero_heading"),
+        FieldPanel("hero_text"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("hero_heading"),
+        index.SearchField("hero_text"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.ContentPage"]
+    page_description = _("The start page of one language version of the portal.")
+
+    class Meta:
+        verbose_name = _("home page")
+
+    @property
+    def preview_image(self):
+        return self.social_image or self.hero_image
+
+
+class ContentPage(BasePage):
+    """A generic page: "About the project", imprint, privacy policy, FAQs."""
+
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("teaser"), FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = ["home.ContentPage"]
+    page_description = _("A page of text, images and downloads, e.g. about the project or the imprint.")
+
+    class Meta:
+        verbose_name = _("content page")

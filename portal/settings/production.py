@@ -1,0 +1,37 @@
+"""Production: everything comes from the environment and missing essentials stop the start.
+
+Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL. See .env.example.
+"""
+
+from .base import *  # noqa: F403
+from .base import STORAGES, env
+
+DEBUG = False
+SECRET_KEY = env.get_str("DJANGO_SECRET_KEY", required=True)
+ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise env.ConfigurationError("DJANGO_ALLOWED_HOSTS must list the site's host names.")
+DATABASES = {"default": env.get_database("DATABASE_URL")}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_SSL_REDIRECT = env.get_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.get_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000)
+# Off by default: a city's domain often has older subdomains still served over plain HTTP,
+# and preloading is hard to undo. A city that controls its whole domain switches them on.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.get_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, enabled in [
+        ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", SECURE_HSTS_PRELOAD),
+    ]
+    if not enabled
+]

@@ -1,0 +1,22 @@
+from django.db.models import Q
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.models import Page
+
+
+class TranslatedSitemap(Sitemap):
+    """Wagtail's sitemap covers only the site root's tree; this one adds every translation."""
+
+    def items(self):
+        site = self.get_wagtail_site()
+        roots = site.root_page.get_translations(inclusive=True)
+        in_any_tree = Q()
+        for root_path in roots.values_list("path", flat=True):
+            in_any_tree |= Q(path__startswith=root_path)
+        return (
+            Page.objects.live()
+            .public()
+            .filter(in_any_tree)
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )

@@ -1,0 +1,180 @@
+"""Template tags for the page chrome: navigation, languages, site texts and settings.
+
+Each tag caches what it loads on the request, so base.html's cost stays constant however
+often a template asks.
+"""
+
+from types import SimpleNamespace
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+
+from portal.models import PortalSettings, SiteTexts
+from portal.translation import language_name, localize_pages
+
+register = template.Library()
+
+
+def _cached(request, key, compute):
+    cache = request.__dict__.setdefault("_portal_chrome", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _home_page(request):
+    """The home page in the visitor's language (the site root for German)."""
+
+    def compute():
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        return site.root_page.localized
+
+    return _cached(request, "home", compute)
+
+
+@register.simple_tag(takes_context=True)
+def home_page(context):
+    return _home_page(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def site_texts(context):
+    """The site texts in the visitor's language, falling back to German, then to defaults."""
+    request = context["request"]
+
+    def compute():
+        texts = SiteTexts.objects.filter(locale=Locale.get_active()).first()
+        texts = texts or SiteTexts.objects.filter(locale=Locale.get_default()).first()
+        return texts or SimpleNamespace(
+            site_name=settings.WAGTAIL_SITE_NAME,
+            municipality="",
+            tagline="",
+            funding_notice="",
+            funder_name="",
+        )
+
+    return _cached(request, "texts", compute)
+
+
+@register.inclusion_tag("components/main_menu.html", takes_context=True)
+def main_menu(context):
+    request = context["request"]
+    current = context.get("page")
+    home = _home_page(request)
+    items = []
+    if home is not None:
+        for item in home.get_children().live().public().in_menu():
+            if current is not None and current.pk == item.pk:
+                state = "page"
+            elif current is not None and current.path.startswith(item.path):
+                state = "true"
+            else:
+                state = ""
+            items.append({"title": item.title, "url": item.get_url(request), "current": state})
+    return {"items": items}
+
+
+@register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context):
+    page = context.get("page")
+    if page is None or page.depth <= 2:
+        return {"ancestors": [], "page": page}
+    ancestors = page.get_ancestors().filter(depth__gte=2)
+    return {"ancestors": ancestors, "page": page, "request": context["request"]}
+
+
+def page_alternates(request, page):
+    """One entry per language: the same page's URL in it, or None where no translation exists.
+
+    Views that are not pages (404, later the search) offer each language's home page instead.
+    """
+
+    def compute():
+        if isinstance(page, Page):
+            translations = page.get_translations(inclusive=True).live().select_related("locale")
+            by_language = {p.locale.language_code: p for p in translations}
+        else:
+            home = _home_page(request)
+            roots = home.get_translations(inclusive=True).live() if home else Page.objects.none()
+            by_language = {p.locale.language_code: p for p in roots.select_related("locale")}
+        current_language = translation.get_language()
+        alternates = []
+        for code, _name in settings.LANGUAGES:
+            target = by_language.get(code)
+            url = target.get_url(request) if target else None
+            alternates.append(
+                {
+                    "code": code,
+                    "name": language_name(code),
+                    "url": url,
+                    "absolute_url": request.build_absolute_uri(url) if url else None,
+                    "current": code == current_language,
+                }
+            )
+        return alternates
+
+    return _cached(request, "alternates", compute)
+
+
+@register.inclusion_tag("components/hreflang_links.html", takes_context=True)
+def hreflang_links(context):
+    alternates = page_alternates(context["request"], context.get("page"))
+    default = next(
+        (a for a in alternates if a["code"] == settings.LANGUAGE_CODE and a["url"]), None
+    )
+    return {"alternates": [a for a in alternates if a["url"]], "default": default}
+
+
+@register.inclusion_tag("components/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    return {"alternates": page_alternates(context["request"], context.get("page"))}
+
+
+@register.simple_tag(takes_context=True)
+def legal_links(context):
+    """The legal pages from the site settings, each in the visitor's language."""
+    request = context["request"]
+
+    def compute():
+        portal_settings = PortalSettings.for_request(request)
+        page_ids = [
+            portal_settings.imprint_page_id,
+            portal_settings.privacy_page_id,
+            portal_settings.accessibility_page_id,
+        ]
+        by_id = Page.objects.in_bulk([pk for pk in page_ids if pk])
+        pages = [by_id.get(pk) for pk in page_ids]
+        return [
+            {"title": page.title, "url": page.get_url(request)}
+            for page in localize_pages(pages)
+            if page.live
+        ]
+
+    return _cached(request, "legal_links", compute)
+
+
+@register.simple_tag(takes_context=True)
+def theme_stylesheet_url(context):
+    request = context["request"]
+    version = PortalSettings.for_request(request).theme_version
+    return f"{reverse('theme_stylesheet')}?v={version}"
+
+
+@register.simple_tag(takes_context=True)
+def link_url(context, link):
+    """The URL of a LinkBlock value; a page link goes to the page in the visitor's language."""
+    if link.get("page"):
+        return link["page"].localized.get_url(context.get("request"))
+    return link.get("url") or ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_page_url(context, page):
+    """The page's address on the host the visitor used (validated by ALLOWED_HOSTS)."""
+    request = context["request"]
+    return request.build_absolute_uri(page.get_url(request))

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    """Site search (filled by the search issue)."""
+
+    name = "search"
+    verbose_name = _("Search")
