@@ -60,7 +60,9 @@ class ContentPage(BasePage):
 
     parent_page_types = ["home.HomePage", "home.ContentPage"]
     subpage_types = ["home.ContentPage"]
-    page_description = _("A page of text, images and downloads, e.g. about the project or the imprint.")
+    page_description = _(
+        "A page of text, images and downloads, e.g. about the project or the imprint."
+    )
 
     class Meta:
         verbose_name = _("content page")

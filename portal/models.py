@@ -203,7 +203,9 @@ class SiteTexts(TranslatableMixin, models.Model):
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     funding_notice = models.TextField(
         _("funding notice"),
-        help_text=_("Shown in every page's footer, e.g. who funds the project and in which programme."),
+        help_text=_(
+            "Shown in every page's footer, e.g. who funds the project and in which programme."
+        ),
     )
     funder_name = models.CharField(
         _("funder name"), max_length=200, help_text=_("Used as the funder logo's text alternative.")

@@ -19,8 +19,9 @@ urlpatterns = [
 ]
 
 if settings.DEBUG or getattr(settings, "PORTAL_SERVE_MEDIA", False):
+    media_prefix = settings.MEDIA_URL.strip("/")
     urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+        path(f"{media_prefix}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
 # Every page lives under its language prefix (/de/, /en/); "/" redirects by Accept-Language.
