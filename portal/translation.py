@@ -9,15 +9,17 @@ class IncompleteTranslation(Exception):
     pass
 
 
-def translate_page(page: Page, locale: Locale, strings: dict[str, str], *, user=None) -> Page:
-    """Create or update the translation of `page` into `locale` through wagtail-localize.
+def translate(instance, locale: Locale, strings: dict[str, str], *, user=None):
+    """Create or update the translation of a page or snippet into `locale` via wagtail-localize.
 
     `strings` maps each source text segment to its translation, so the result is a real
     wagtail-localize translation that editors keep working on in the translation editor.
-    The page's parent must already exist in `locale`. Raises IncompleteTranslation naming the
+    A page's parent must already exist in `locale`. Raises IncompleteTranslation naming the
     segments that `strings` does not cover.
     """
-    source, _ = TranslationSource.update_or_create_from_instance(page.specific)
+    if isinstance(instance, Page):
+        instance = instance.specific
+    source, _ = TranslationSource.update_or_create_from_instance(instance)
     target, _ = Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}
     )
@@ -33,11 +35,18 @@ def translate_page(page: Page, locale: Locale, strings: dict[str, str], *, user=
     if missing:
         raise IncompleteTranslation(
             f"No {locale.language_code} text for {len(missing)} segment(s) of "
-            f"{page.title!r}: " + "; ".join(repr(text[:60]) for text in missing)
+            f"{instance!s}: " + "; ".join(repr(text[:60]) for text in missing)
         )
     target.import_po(po, user=user)
-    target.save_target(user=user, publish=page.live)
-    return page.get_translation(locale)
+    # wagtail-localize publishes in transaction.on_commit; inside a longer transaction that
+    # publish would later overwrite the page with stale tree data, so publish right here.
+    is_page = isinstance(instance, Page)
+    target.save_target(user=user, publish=not is_page)
+    translated = instance.get_translation(locale)
+    if is_page and instance.live:
+        translated.get_latest_revision().publish(user=user)
+        translated.refresh_from_db()
+    return translated
 
 
 def localize_pages(pages, locale: Locale | None = None) -> list:

@@ -8,7 +8,7 @@ from django.db import transaction
 from wagtail.models import Locale, Site
 
 from home.models import HomePage
-from portal.translation import translate_page
+from portal.translation import translate
 
 HOME_TITLES = {"de": "Startseite", "en": "Home"}
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 continue
             title = HOME_TITLES.get(locale.language_code, home.title)
             slug = f"{home.slug}-{locale.language_code}"
-            translate_page(home, locale, {home.title: title, home.slug: slug})
+            translate(home, locale, {home.title: title, home.slug: slug})
             self.stdout.write(f"Created the {locale.language_code} home page.")
         self.stdout.write(self.style.SUCCESS("Portal skeleton is up to date."))
 

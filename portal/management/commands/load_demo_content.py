@@ -1,0 +1,59 @@
+"""Build the demo site: the skeleton, then German pages with English translations."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo import load_demo_content, unknown_pages
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the KoSI-Lab demo content in German and English (idempotent). Refuses a database "
+        "that holds pages it did not create, unless --force is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Add the demo content even though the database holds other pages.",
+        )
+        parser.add_argument(
+            "--admin",
+            action="store_true",
+            help="Create the user 'admin' (or reset its password) and print the login.",
+        )
+
+    def handle(self, *args, force=False, admin=False, **options):
+        call_command("setup_portal", stdout=self.stdout)
+        foreign = unknown_pages()
+        if foreign.exists() and not force:
+            example = foreign.order_by("path").first()
+            raise CommandError(
+                f"This database holds {foreign.count()} page(s) the demo did not create "
+                f"(e.g. {example.title!r} at {example.url_path}). Demo content belongs in an "
+                "empty portal; use --force to add it anyway."
+            )
+        created = load_demo_content(stdout=self.stdout)
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({len(created)} pages)."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo content is already complete."))
+        if admin:
+            self.create_admin()
+
+    def create_admin(self):
+        user_model = get_user_model()
+        password = secrets.token_urlsafe(12)
+        user, _ = user_model.objects.get_or_create(
+            username="admin", defaults={"email": "admin@example.org"}
+        )
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            self.style.SUCCESS(f"Admin login: user 'admin', password '{password}' (new each run)")
+        )
