@@ -3,7 +3,6 @@
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
 
 from . import env
 
@@ -67,10 +66,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
-
 def template_dirs(theme_dir: Path) -> list[Path]:
     return [theme_dir / "templates", PROJECT_DIR / "templates"]
-
 
 TEMPLATES = [
     {
@@ -113,7 +110,7 @@ WAGTAIL_I18N_ENABLED = True
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Berlin"
-LOCALE_PATHS = [THEME_DIR / "locale", PROJECT_DIR / "locale"]
+LOCALE_PATHS = [path for path in [THEME_DIR / "locale"] if path.is_dir()] + [PROJECT_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.get_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
@@ -172,6 +169,5 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-PORTAL_LANGUAGE_NAMES = {"de": _("German"), "en": _("English")}
 # Single-server deployments without a web server in front may let Django serve uploads.
 PORTAL_SERVE_MEDIA = env.get_bool("PORTAL_SERVE_MEDIA", False)

@@ -1,0 +1,56 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+# Needs only Python 3.11+ (with venv), git and make.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+# Python 3.11 gets Django 5.2 LTS; 3.12+ the newest Django (6.x needs 3.12).
+CONSTRAINTS := $(shell $(PYTHON) -c 'import sys; print("constraints/django-6.txt" if sys.version_info >= (3, 12) else "constraints/django-5.2.txt")')
+INSTALLED := $(VENV)/.installed-$(notdir $(CONSTRAINTS))
+
+.PHONY: demo test install lint format check messages clean
+
+$(INSTALLED): pyproject.toml $(CONSTRAINTS)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(INSTALLED)
+
+## Run the demo site on http://127.0.0.1:8000 (embedded SQLite database, demo content).
+demo: $(INSTALLED)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo_content --admin
+	@echo "Demo site: http://$(HOST):$(PORT)/  —  admin: http://$(HOST):$(PORT)/admin/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run the test suite (SQLite, or DATABASE_URL); then the PostgreSQL-only tests if a server answers.
+test: $(INSTALLED)
+	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m tests.postgres_pass $(PYTEST_ARGS); fi
+
+lint: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(INSTALLED)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+check: $(INSTALLED)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Extract and compile the interface translations (needs GNU gettext).
+messages: $(INSTALLED)
+	$(PY) manage.py makemessages -l de -l en --no-obsolete --ignore '.venv*' --ignore 'tests/*' --ignore 'theme/*'
+	$(PY) manage.py compilemessages --ignore '.venv*'
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
