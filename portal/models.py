@@ -5,6 +5,7 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
@@ -60,10 +61,13 @@ def validate_primary_colour(value: str):
     if ratio < MINIMUM_CONTRAST:
         raise ValidationError(
             _(
-                "White text on this colour has a contrast of only %(ratio).1f:1; accessible "
-                "sites need at least %(minimum).1f:1 (WCAG AA). Choose a darker colour."
+                "White text on this colour has a contrast of only %(ratio)s:1; accessible "
+                "sites need at least %(minimum)s:1 (WCAG AA). Choose a darker colour."
             ),
-            params={"ratio": ratio, "minimum": MINIMUM_CONTRAST},
+            params={
+                "ratio": number_format(ratio, 1),
+                "minimum": number_format(MINIMUM_CONTRAST, 1),
+            },
             code="low_contrast",
         )
 

@@ -56,13 +56,15 @@ def localize_pages(pages, locale: Locale | None = None) -> list:
     batch of them with one query instead of one `.localized` call per page.
     """
     pages = [page for page in pages if page is not None]
-    locale = locale or Locale.get_active()
-    keys = {page.translation_key for page in pages if page.locale_id != locale.pk}
+    language_code = locale.language_code if locale else translation.get_language()
+    keys = {page.translation_key for page in pages}
     if not keys:
         return pages
     translated = {
         page.translation_key: page
-        for page in Page.objects.live().filter(translation_key__in=keys, locale=locale)
+        for page in Page.objects.live().filter(
+            translation_key__in=keys, locale__language_code=language_code
+        )
     }
     return [translated.get(page.translation_key, page) for page in pages]
 

@@ -3,7 +3,6 @@
 
 from pathlib import Path
 
-
 from . import env
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -66,8 +65,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
+
 def template_dirs(theme_dir: Path) -> list[Path]:
     return [theme_dir / "templates", PROJECT_DIR / "templates"]
+
 
 TEMPLATES = [
     {

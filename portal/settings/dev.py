@@ -9,3 +9,7 @@ ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", 
 
 # Keep management commands readable; production logs Wagtail's page events at INFO.
 LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405
+
+# Serve static files from the apps and the theme without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -10,7 +10,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from portal.models import PortalSettings, SiteTexts
 from portal.translation import language_name, localize_pages
@@ -48,8 +48,12 @@ def site_texts(context):
     request = context["request"]
 
     def compute():
-        texts = SiteTexts.objects.filter(locale=Locale.get_active()).first()
-        texts = texts or SiteTexts.objects.filter(locale=Locale.get_default()).first()
+        languages = [translation.get_language(), settings.LANGUAGE_CODE]
+        candidates = SiteTexts.objects.filter(locale__language_code__in=languages)
+        by_language = {
+            texts.locale.language_code: texts for texts in candidates.select_related("locale")
+        }
+        texts = by_language.get(languages[0]) or by_language.get(languages[1])
         return texts or SimpleNamespace(
             site_name=settings.WAGTAIL_SITE_NAME,
             municipality="",

@@ -1,0 +1,33 @@
+import factory
+import wagtail_factories
+from wagtail.models import Locale
+
+from home.models import ContentPage
+from portal.models import SiteTexts
+
+
+class ContentPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Inhaltsseite {n}")
+    teaser = "Ein kurzer Anrisstext."
+
+    class Meta:
+        model = ContentPage
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    title = factory.Sequence(lambda n: f"Bild {n}")
+
+
+class DocumentFactory(wagtail_factories.DocumentFactory):
+    title = factory.Sequence(lambda n: f"Dokument {n}")
+
+
+class SiteTextsFactory(factory.django.DjangoModelFactory):
+    site_name = "KoSI-Lab Teststadt"
+    municipality = "Stadt Teststadt"
+    funding_notice = "Gefördert vom Testministerium im Programm „Kommunen testen“."
+    funder_name = "Testministerium"
+    locale = factory.LazyFunction(Locale.get_default)
+
+    class Meta:
+        model = SiteTexts

@@ -1,0 +1,98 @@
+"""The site skeleton and the demo loader: idempotent, and careful with foreign content."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from wagtail.models import Locale, Page, Site
+
+from home.models import HomePage
+from portal.models import PortalSettings, SiteTexts
+from tests.factories import ContentPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command, *args):
+    out = io.StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+def page_count():
+    return Page.objects.filter(depth__gte=2).count()
+
+
+def test_setup_portal_creates_languages_and_the_home_page_in_each(portal):
+    assert set(Locale.objects.values_list("language_code", flat=True)) == {"de", "en"}
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert site.root_page.locale.language_code == "de"
+    english = site.root_page.get_translation(Locale.objects.get(language_code="en"))
+    assert english.title == "Home"
+    assert english.live
+    # Nothing demo-like in the skeleton.
+    assert page_count() == 2
+    assert not SiteTexts.objects.exists()
+
+
+def test_setup_portal_is_idempotent(portal):
+    before = list(Page.objects.values_list("pk", "path", "title", "live"))
+    output = run("setup_portal")
+    assert "Created" not in output
+    assert list(Page.objects.values_list("pk", "path", "title", "live")) == before
+
+
+def test_setup_portal_points_the_site_at_the_public_address(portal, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://kosi-lab.example.org"
+    run("setup_portal")
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("kosi-lab.example.org", 443)
+
+
+def test_demo_content_builds_a_bilingual_site(demo):
+    english = Locale.objects.get(language_code="en")
+    german_pages = Page.objects.filter(depth__gte=2, locale__language_code="de")
+    assert german_pages.count() == 4
+    for page in german_pages:
+        translation = page.get_translation(english)
+        assert translation.live, page
+        assert translation.title != page.title or page.depth == 2
+    assert SiteTexts.objects.count() == 2
+    settings = PortalSettings.for_site(Site.objects.get(is_default_site=True))
+    assert settings.imprint_page.slug == "impressum"
+    assert settings.privacy_page.slug == "datenschutz"
+
+
+def test_demo_content_is_idempotent(demo):
+    def revisions():
+        return list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id"))
+
+    before, revisions_before = page_count(), revisions()
+    output = run("load_demo_content")
+    assert "already complete" in output
+    assert page_count() == before == 8
+    assert revisions() == revisions_before
+
+
+def test_demo_loader_refuses_a_database_with_other_content(portal):
+    portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
+    with pytest.raises(CommandError, match=r"1 page\(s\) the demo did not create.*Unser Amt"):
+        run("load_demo_content")
+    assert page_count() == 3
+
+
+def test_demo_loader_adds_content_with_force(portal):
+    portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
+    run("load_demo_content", "--force")
+    assert page_count() == 3 + 6
+
+
+def test_demo_loader_prints_an_admin_login_that_works(client, portal):
+    output = run("load_demo_content", "--admin")
+    password = output.split("password '")[1].split("'")[0]
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser
+    assert client.login(username="admin", password=password)
+    assert client.get("/admin/").status_code == 200

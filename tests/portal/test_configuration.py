@@ -1,0 +1,87 @@
+"""12-factor settings: typed environment reading and production refusing to start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal.settings import env
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("true", True), ("Yes", True), ("0", False), ("False", False), ("", False)],
+)
+def test_booleans_are_parsed_explicitly(monkeypatch, raw, expected):
+    monkeypatch.setenv("PORTAL_FLAG", raw)
+    assert env.get_bool("PORTAL_FLAG") is expected
+
+
+def test_a_malformed_boolean_names_the_variable(monkeypatch):
+    monkeypatch.setenv("PORTAL_FLAG", "maybe")
+    with pytest.raises(env.ConfigurationError, match="PORTAL_FLAG"):
+        env.get_bool("PORTAL_FLAG")
+
+
+def test_lists_drop_blanks(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", " portal.example.org, ,www.example.org ")
+    assert env.get_list("DJANGO_ALLOWED_HOSTS") == ["portal.example.org", "www.example.org"]
+
+
+@pytest.mark.parametrize("url", ["nonsense", "foo://host/db", "postgres://user@host:port/db"])
+def test_malformed_database_urls_are_rejected_without_echoing_them(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(env.ConfigurationError) as error:
+        env.get_database("DATABASE_URL")
+    assert "DATABASE_URL" in str(error.value)
+    assert "user@host" not in str(error.value)
+
+
+def run_production_check(**variables):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(DJANGO_SETTINGS_MODULE="portal.settings.production", **variables)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=REPO,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_production_check(
+        DJANGO_ALLOWED_HOSTS="portal.example.org", DATABASE_URL="sqlite:///prod.db"
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: DJANGO_SECRET_KEY must be set (see .env.example and the README)."
+    ]
+
+
+def test_production_refuses_a_malformed_database_url_in_one_line():
+    result = run_production_check(
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+        DATABASE_URL="mysql//broken",
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "DATABASE_URL" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_production_starts_with_the_required_variables():
+    result = run_production_check(
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+        DATABASE_URL="sqlite:///prod.db",
+        DJANGO_EMAIL_HOST="smtp.example.org",
+    )
+    assert result.returncode == 0, result.stderr

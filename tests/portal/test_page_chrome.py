@@ -1,0 +1,160 @@
+"""What every page shows: languages, navigation, footer with funding notice, meta tags."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from home.models import ContentPage
+from tests.factories import ContentPageFactory, SiteTextsFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def soup_of(response):
+    assert response.status_code == 200, response.status_code
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def hreflangs(soup):
+    return {link["hreflang"]: link["href"] for link in soup.select('link[rel="alternate"]')}
+
+
+@pytest.mark.parametrize(
+    ("path", "other_language", "other_path"),
+    [
+        ("/de/ueber-das-projekt/", "en", "/en/about-the-project/"),
+        ("/en/about-the-project/", "de", "/de/ueber-das-projekt/"),
+        ("/de/", "en", "/en/"),
+    ],
+)
+def test_language_switcher_and_hreflang_point_to_the_translated_page(
+    client, demo, path, other_language, other_path
+):
+    soup = soup_of(client.get(path))
+    link = soup.select_one(f'.language-switcher a[hreflang="{other_language}"]')
+    assert link["href"] == other_path
+    assert link["lang"] == other_language
+    alternates = hreflangs(soup)
+    assert alternates[other_language] == f"http://testserver{other_path}"
+    assert alternates[path.split("/")[1]] == f"http://testserver{path}"
+    assert alternates["x-default"].startswith("http://testserver/de/")
+
+
+def test_switcher_says_so_when_no_translation_exists(client, portal):
+    portal["de"].add_child(
+        instance=ContentPageFactory.build(title="Nur Deutsch", slug="nur-deutsch")
+    )
+    soup = soup_of(client.get("/de/nur-deutsch/"))
+    assert soup.select_one('.language-switcher a[hreflang="en"]') is None
+    missing = soup.select_one(".language-switcher__missing")
+    assert missing.get_text(strip=True) == "Not available in English"
+    assert set(hreflangs(soup)) == {"de", "x-default"}
+
+
+def test_switcher_labels_are_in_the_target_language(client, demo):
+    soup = soup_of(client.get("/en/"))
+    assert soup.select_one('.language-switcher a[hreflang="de"]').get_text(strip=True) == (
+        "Diese Seite auf Deutsch"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/de/", "Das Bundesministerium für Bildung und Forschung (BMBF) fördert"),
+        ("/de/impressum/", "Das Bundesministerium für Bildung und Forschung (BMBF) fördert"),
+        ("/en/", "The Federal Ministry of Education and Research (BMBF) funds"),
+        ("/en/privacy/", "The Federal Ministry of Education and Research (BMBF) funds"),
+    ],
+)
+def test_funding_notice_in_every_pages_footer_in_the_visitors_language(
+    client, demo, path, expected
+):
+    soup = soup_of(client.get(path))
+    assert expected in soup.select_one("footer .funding-notice").get_text()
+
+
+def test_funding_notice_on_the_not_found_page(client, demo):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "Federal Ministry of Education and Research" in soup.select_one("footer").get_text()
+    assert soup.find("h1").get_text(strip=True) == "Page not found"
+
+
+def test_site_texts_and_settings_edited_in_the_admin_show_up(client, portal):
+    SiteTextsFactory()
+    from portal.models import PortalSettings
+
+    settings = PortalSettings.for_site(portal["site"])
+    settings.contact_email = "lab@teststadt.example"
+    settings.funder_url = "https://funder.example/"
+    settings.save()
+    soup = soup_of(client.get("/de/"))
+    assert soup.select_one(".site-brand__name").get_text(strip=True) == "KoSI-Lab Teststadt"
+    footer = soup.select_one("footer")
+    assert "Gefördert vom Testministerium" in footer.get_text()
+    assert footer.select_one('a[href="mailto:lab@teststadt.example"]')
+    assert footer.select_one('a[href="https://funder.example/"]').get_text() == "Testministerium"
+    # English visitors get the German texts until a translation exists.
+    assert "Gefördert vom Testministerium" in soup_of(client.get("/en/")).select_one("footer").text
+
+
+def test_legal_links_lead_to_the_page_in_the_visitors_language(client, demo):
+    german = [a["href"] for a in soup_of(client.get("/de/")).select(".site-footer__legal a")]
+    english = [a["href"] for a in soup_of(client.get("/en/")).select(".site-footer__legal a")]
+    assert german == ["/de/impressum/", "/de/datenschutz/"]
+    assert english == ["/en/imprint/", "/en/privacy/"]
+
+
+def test_main_menu_lists_pages_shown_in_menus_and_marks_the_current_one(client, demo):
+    soup = soup_of(client.get("/en/about-the-project/"))
+    links = soup.select("nav.main-nav a")
+    assert [(a.get_text(strip=True), a["href"]) for a in links] == [
+        ("About the project", "/en/about-the-project/")
+    ]
+    assert links[0]["aria-current"] == "page"
+
+
+def test_breadcrumbs_on_nested_pages(client, demo):
+    about = ContentPage.objects.get(slug="ueber-das-projekt")
+    about.add_child(instance=ContentPageFactory.build(title="Werkstätten", slug="werkstaetten"))
+    soup = soup_of(client.get("/de/ueber-das-projekt/werkstaetten/"))
+    crumbs = [li.get_text(strip=True) for li in soup.select(".breadcrumbs li")]
+    assert crumbs == ["Startseite", "Über das Projekt", "Werkstätten"]
+    assert soup.select_one('.breadcrumbs [aria-current="page"]').get_text() == "Werkstätten"
+
+
+def test_meta_description_and_open_graph_tags(client, demo):
+    soup = soup_of(client.get("/en/about-the-project/"))
+    description = soup.select_one('meta[name="description"]')["content"]
+    assert description.startswith("What municipal labs of social innovation are")
+    assert soup.select_one('meta[property="og:title"]')["content"] == "About the project"
+    assert soup.select_one('meta[property="og:url"]')["content"] == (
+        "http://testserver/en/about-the-project/"
+    )
+    assert soup.select_one('meta[property="og:locale"]')["content"] == "en_GB"
+    home = soup_of(client.get("/de/"))
+    assert home.select_one('meta[property="og:image"]')["content"].startswith("http://testserver/")
+
+
+def test_no_inline_styles_or_scripts_and_no_third_party_resources(client, demo):
+    for path in ["/de/", "/en/", "/de/ueber-das-projekt/", "/en/no-such-page/"]:
+        response = client.get(path)
+        soup = BeautifulSoup(response.content, "html.parser")
+        assert not soup.select("[style]"), path
+        assert not soup.find_all("style"), path
+        assert not soup.find_all("script"), path
+        for tag, attribute in [("link", "href"), ("img", "src"), ("script", "src")]:
+            for element in soup.find_all(tag):
+                url = element.get(attribute, "")
+                assert url.startswith(("/", "http://testserver/")), (path, url)
+
+
+@pytest.mark.parametrize(("path", "budget"), [("/de/", 16), ("/en/about-the-project/", 18)])
+def test_page_query_budget(client, demo, django_assert_max_num_queries, path, budget):
+    """Site, locale and routing (Wagtail), then one query each for texts, settings, menu,
+    translations, legal links and images; nothing grows with the page's content."""
+    client.get(path)  # warm the per-process caches like a running server
+    with django_assert_max_num_queries(budget):
+        response = client.get(path)
+    assert response.status_code == 200

@@ -1,0 +1,87 @@
+"""Language prefixes, redirects, sitemap, robots.txt and bad input."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from home.models import ContentPage
+from tests.factories import ContentPageFactory
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "target"),
+    [("en-GB,en;q=0.9", "/en/"), ("de-DE,de;q=0.9", "/de/"), ("fr-FR", "/de/"), ("", "/de/")],
+)
+def test_root_redirects_by_accept_language(client, portal, accept_language, target):
+    response = client.get("/", headers={"accept-language": accept_language})
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/xx/ueber-das-projekt/", "/de/gibt-es-nicht/"])
+def test_unknown_language_prefix_or_page_is_not_found(client, demo, path):
+    response = client.get(path, follow=True)
+    assert response.status_code == 404
+
+
+def test_not_found_page_in_german(client, demo):
+    response = client.get("/de/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?page=abc", "?page=-1&q=%00", "?%ff=%fe", "?q=" + "x" * 5000, "?lang[]=1&&&="],
+)
+def test_malformed_query_strings_are_ignored(client, demo, query):
+    assert client.get("/de/" + query).status_code == 200
+    assert client.get("/en/about-the-project/" + query).status_code == 200
+
+
+def sitemap_locations(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    return [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+
+
+def test_sitemap_lists_every_live_page_in_both_languages(client, demo):
+    locations = sitemap_locations(client)
+    base = "http://testserver"
+    for path in [
+        "/de/",
+        "/de/ueber-das-projekt/",
+        "/de/impressum/",
+        "/de/datenschutz/",
+        "/en/",
+        "/en/about-the-project/",
+        "/en/imprint/",
+        "/en/privacy/",
+    ]:
+        assert base + path in locations
+    assert len(locations) == len(set(locations)) == 8
+
+
+def test_sitemap_leaves_out_drafts(client, demo):
+    home = ContentPage.objects.get(slug="ueber-das-projekt").get_parent()
+    home.add_child(instance=ContentPageFactory.build(title="Entwurf", slug="entwurf", live=False))
+    assert not [url for url in sitemap_locations(client) if "entwurf" in url]
+
+
+def test_robots_txt_points_to_the_sitemap(client, portal):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_anonymous_pages_set_no_cookies(client, demo):
+    for path in ["/de/", "/en/about-the-project/", "/sitemap.xml"]:
+        assert not client.get(path).cookies, path
