@@ -85,3 +85,13 @@ def test_robots_txt_points_to_the_sitemap(client, portal):
 def test_anonymous_pages_set_no_cookies(client, demo):
     for path in ["/de/", "/en/about-the-project/", "/sitemap.xml"]:
         assert not client.get(path).cookies, path
+
+
+def test_server_error_page_speaks_both_languages(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/de/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Entschuldigung, ein Fehler ist aufgetreten" in html
+    assert "Sorry, something went wrong" in html
