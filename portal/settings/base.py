@@ -3,6 +3,8 @@
 
 from pathlib import Path
 
+import django
+
 from . import env
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -130,17 +132,36 @@ CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # How many reverse proxies append to X-Forwarded-For; 0 means REMOTE_ADDR is the client.
 PORTAL_TRUSTED_PROXY_COUNT = env.get_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
 
+
+def email_settings(backend: str, options: dict) -> dict:
+    """The e-mail settings in the form this Django reads: MAILERS from Django 6.1 on
+    (which forbids the old EMAIL_* names beside it), EMAIL_* before."""
+    if django.VERSION >= (6, 1):
+        return {"MAILERS": {"default": {"BACKEND": backend, "OPTIONS": options}}}
+    names = {"username": "EMAIL_HOST_USER", "password": "EMAIL_HOST_PASSWORD"}
+    return {
+        "EMAIL_BACKEND": backend,
+        **{names.get(key, f"EMAIL_{key.upper()}"): value for key, value in options.items()},
+    }
+
+
 # E-mail: SMTP when DJANGO_EMAIL_HOST is set, otherwise mails are written to the log.
-EMAIL_HOST = env.get_str("DJANGO_EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env.get_int("DJANGO_EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env.get_str("DJANGO_EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env.get_str("DJANGO_EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env.get_bool("DJANGO_EMAIL_USE_TLS", True)
-    EMAIL_USE_SSL = env.get_bool("DJANGO_EMAIL_USE_SSL", False)
+if env.get_str("DJANGO_EMAIL_HOST"):
+    globals().update(
+        email_settings(
+            "django.core.mail.backends.smtp.EmailBackend",
+            {
+                "host": env.get_str("DJANGO_EMAIL_HOST"),
+                "port": env.get_int("DJANGO_EMAIL_PORT", 587),
+                "username": env.get_str("DJANGO_EMAIL_HOST_USER", ""),
+                "password": env.get_str("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env.get_bool("DJANGO_EMAIL_USE_TLS", True),
+                "use_ssl": env.get_bool("DJANGO_EMAIL_USE_SSL", False),
+            },
+        )
+    )
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    globals().update(email_settings("django.core.mail.backends.console.EmailBackend", {}))
 DEFAULT_FROM_EMAIL = env.get_str("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

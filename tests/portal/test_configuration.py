@@ -85,3 +85,43 @@ def test_production_starts_with_the_required_variables():
         DJANGO_EMAIL_HOST="smtp.example.org",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_email_settings_take_the_form_this_django_reads():
+    import django
+
+    from portal.settings.base import email_settings
+
+    smtp = email_settings(
+        "django.core.mail.backends.smtp.EmailBackend",
+        {"host": "smtp.example.org", "port": 587, "username": "lab", "password": "pw"},
+    )
+    if django.VERSION >= (6, 1):
+        assert smtp == {
+            "MAILERS": {
+                "default": {
+                    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                    "OPTIONS": {
+                        "host": "smtp.example.org",
+                        "port": 587,
+                        "username": "lab",
+                        "password": "pw",
+                    },
+                }
+            }
+        }
+    else:
+        assert smtp == {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "smtp.example.org",
+            "EMAIL_PORT": 587,
+            "EMAIL_HOST_USER": "lab",
+            "EMAIL_HOST_PASSWORD": "pw",
+        }
+
+
+def test_mail_sent_in_tests_is_captured(mailoutbox):
+    from django.core.mail import send_mail
+
+    send_mail("Anmeldung", "Danke", None, ["gast@example.org"])
+    assert [message.subject for message in mailoutbox] == ["Anmeldung"]
