@@ -1,7 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import StreamField
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock
@@ -30,6 +32,12 @@ class HomePage(BasePage):
         FieldPanel("hero_text"),
         FieldPanel("hero_image"),
         FieldPanel("body"),
+        InlinePanel(
+            "featured_labs",
+            label=_("Featured labs"),
+            help_text=_("Without a choice, the newest labs are shown."),
+            max_num=6,
+        ),
     ]
     search_fields = [
         *BasePage.search_fields,
@@ -39,7 +47,7 @@ class HomePage(BasePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.ContentPage"]
+    subpage_types = ["home.ContentPage", "labs.LabIndexPage", "labs.ActorIndexPage"]
     page_description = _("The start page of one language version of the portal.")
 
     class Meta:
@@ -48,6 +56,25 @@ class HomePage(BasePage):
     @property
     def preview_image(self):
         return self.social_image or self.hero_image
+
+    def get_context(self, request, *args, **kwargs):
+        from labs import selectors as labs
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_labs"] = labs.featured_labs(self, request)
+        context["partners"] = labs.partner_strip(self)
+        context["directories"] = labs.directories(self)
+        return context
+
+
+class HomeFeaturedLab(Orderable):
+    home = ParentalKey(HomePage, related_name="featured_labs", on_delete=models.CASCADE)
+    lab = models.ForeignKey("labs.LabPage", verbose_name=_("lab"), on_delete=models.CASCADE)
+
+    panels = [FieldPanel("lab")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured lab")
 
 
 class ContentPage(BasePage):

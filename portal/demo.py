@@ -2,8 +2,9 @@
 
 German is written first; every German text segment is registered with its English text via
 `Texts.pair`, and `portal.translation.translate` turns the German pages into real
-wagtail-localize translations from those pairs. Later domains (labs, events) add their own
-builders to DEMO_BUILDERS.
+wagtail-localize translations from those pairs. Each app contributes a `demo` module with
+`build(builder)` and `PAGE_PATHS` (the German URL paths it creates); portal's own, this
+module, runs first.
 """
 
 import io
@@ -17,6 +18,7 @@ from wagtail.models import Locale, Page, Site
 from home.models import ContentPage
 from portal.models import PortalSettings, SiteTexts
 from portal.translation import translate
+from portal.utils import app_modules
 
 
 class Texts:
@@ -94,8 +96,37 @@ class DemoBuilder:
             title=title, file=ImageFile(buffer, name=f"demo-{slug}.png")
         )
 
+    def logo(self, title: str, initials: str, colour: str):
+        """A generated logo (initials on a coloured badge): demo organisations are fictional."""
+        image_model = get_image_model()
+        existing = image_model.objects.filter(title=title).first()
+        if existing is not None:
+            return existing
+        from PIL import Image, ImageDraw, ImageFont
 
-def build_core(builder: DemoBuilder):
+        canvas = Image.new("RGB", (400, 200), "#ffffff")
+        draw = ImageDraw.Draw(canvas)
+        draw.rounded_rectangle((10, 10, 390, 190), radius=28, fill=colour)
+        font = ImageFont.load_default(size=96)
+        draw.text((200, 100), initials, fill="#ffffff", font=font, anchor="mm")
+        buffer = io.BytesIO()
+        canvas.save(buffer, format="PNG")
+        return image_model.objects.create(
+            title=title, file=ImageFile(buffer, name=f"demo-logo-{initials.lower()}.png")
+        )
+
+    def snippet(self, model, lookup: dict, **fields):
+        """A translatable snippet in German, translated at once (snippets have no parents)."""
+        existing = model.objects.filter(locale=self.german, **lookup).first()
+        if existing is not None:
+            return existing
+        instance = model.objects.create(locale=self.german, **lookup, **fields)
+        for locale in self.other_locales:
+            translate(instance, locale, self.texts.english)
+        return instance
+
+
+def build(builder: DemoBuilder):
     t = builder.texts
     home = builder.home
     hero_image = builder.image(
@@ -395,10 +426,8 @@ def build_core(builder: DemoBuilder):
         builder.log("Filled the portal settings")
 
 
-DEMO_BUILDERS = [build_core]
-
-# Pages the demo creates, by their German URL path; the loader refuses databases holding others.
-DEMO_PAGE_PATHS = {
+# Pages this module creates, by their German URL path.
+PAGE_PATHS = {
     "/home/",
     "/home/ueber-das-projekt/",
     "/home/impressum/",
@@ -406,18 +435,30 @@ DEMO_PAGE_PATHS = {
 }
 
 
+def demo_loaded() -> bool:
+    """Whether this database already holds the demo (then extra pages are the user's edits)."""
+    demo_paths = set()
+    for module in app_modules("demo"):
+        demo_paths |= module.PAGE_PATHS
+    demo_paths.discard("/home/")
+    return Page.objects.filter(url_path__in=demo_paths, locale=Locale.get_default()).exists()
+
+
 def unknown_pages():
     """Pages that neither the skeleton nor the demo created (in any language)."""
-    known_keys = Page.objects.filter(
-        url_path__in=DEMO_PAGE_PATHS, locale=Locale.get_default()
-    ).values("translation_key")
+    known_paths = set()
+    for module in app_modules("demo") + app_modules("skeleton"):
+        known_paths |= module.PAGE_PATHS
+    known_keys = Page.objects.filter(url_path__in=known_paths, locale=Locale.get_default()).values(
+        "translation_key"
+    )
     return Page.objects.filter(depth__gte=2).exclude(translation_key__in=known_keys)
 
 
 @transaction.atomic
 def load_demo_content(stdout=None) -> list[Page]:
     builder = DemoBuilder(stdout=stdout)
-    for build in DEMO_BUILDERS:
-        build(builder)
+    for module in app_modules("demo"):
+        module.build(builder)
     builder.translate_created()
     return builder.created

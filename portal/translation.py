@@ -1,5 +1,8 @@
 """Helpers around wagtail-localize and the visitor's language."""
 
+import html
+
+from django.db.models import Q
 from django.utils import translation
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
@@ -7,6 +10,10 @@ from wagtail_localize.models import Translation, TranslationSource
 
 class IncompleteTranslation(Exception):
     pass
+
+
+def as_plain_text(segment: str) -> str:
+    return html.unescape(segment.replace("<br/>", "\n"))
 
 
 def translate(instance, locale: Locale, strings: dict[str, str], *, user=None):
@@ -30,6 +37,10 @@ def translate(instance, locale: Locale, strings: dict[str, str], *, user=None):
             continue
         if entry.msgid in strings:
             entry.msgstr = strings[entry.msgid]
+        elif as_plain_text(entry.msgid) in strings:
+            # wagtail-localize stores text fields as HTML ("Stadt &amp; Alter", "<br/>")
+            english = strings[as_plain_text(entry.msgid)]
+            entry.msgstr = html.escape(english, quote=False).replace("\n", "<br/>")
         else:
             missing.append(entry.msgid)
     if missing:
@@ -49,24 +60,32 @@ def translate(instance, locale: Locale, strings: dict[str, str], *, user=None):
     return translated
 
 
-def localize_pages(pages, locale: Locale | None = None) -> list:
-    """Each page in the visitor's language where a live translation exists, else as given.
+def localize(objects, *, queryset=None, language_code: str | None = None) -> list:
+    """Each page or snippet in the visitor's language where a translation exists, else itself.
 
-    Foreign keys to pages (site settings, links) point at the German page; this resolves a
-    batch of them with one query instead of one `.localized` call per page.
+    wagtail-localize copies foreign keys to other pages unchanged (they keep pointing at the
+    German page). This resolves a whole list in one query, by translation key, instead of one
+    `.localized` call per row. Every returned object comes from `queryset` (default: live
+    pages, or all rows of the model), so its select_related/prefetches apply to all of them.
     """
-    pages = [page for page in pages if page is not None]
-    language_code = locale.language_code if locale else translation.get_language()
-    keys = {page.translation_key for page in pages}
-    if not keys:
-        return pages
-    translated = {
-        page.translation_key: page
-        for page in Page.objects.live().filter(
-            translation_key__in=keys, locale__language_code=language_code
-        )
-    }
-    return [translated.get(page.translation_key, page) for page in pages]
+    objects = [obj for obj in objects if obj is not None]
+    if not objects:
+        return []
+    language_code = language_code or translation.get_language()
+    if queryset is None:
+        model = type(objects[0])
+        queryset = Page.objects.live() if isinstance(objects[0], Page) else model._default_manager
+    keys = {obj.translation_key for obj in objects}
+    candidates = queryset.filter(
+        Q(translation_key__in=keys, locale__language_code=language_code)
+        | Q(pk__in=[obj.pk for obj in objects])
+    ).select_related("locale")
+    in_language, by_pk = {}, {}
+    for candidate in candidates:
+        by_pk[candidate.pk] = candidate
+        if candidate.locale.language_code == language_code:
+            in_language[candidate.translation_key] = candidate
+    return [in_language.get(obj.translation_key) or by_pk.get(obj.pk, obj) for obj in objects]
 
 
 def language_name(language_code: str) -> str:

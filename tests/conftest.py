@@ -1,6 +1,9 @@
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from tests.services import (
@@ -28,10 +31,15 @@ def pytest_runtest_setup(item):
         _service_missing("needs /usr/bin/chromium and Playwright for Python")
 
 
-@pytest.fixture
-def portal(db):
-    """The site skeleton: German home (site root) and its English translation."""
-    call_command("setup_portal", verbosity=0, stdout=_null())
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the demo site once per session; every test runs in a transaction rolled back
+    afterwards, so each one starts from the same bilingual demo portal."""
+    with django_db_blocker.unblock():
+        call_command("load_demo_content", stdout=io.StringIO())
+
+
+def _site_pages():
     site = Site.objects.get(is_default_site=True)
     home_de = site.root_page.specific
     home_en = home_de.get_translation(Locale.objects.get(language_code="en")).specific
@@ -39,16 +47,34 @@ def portal(db):
 
 
 @pytest.fixture
-def demo(portal):
-    call_command("load_demo_content", stdout=_null())
-    return portal
+def demo(db):
+    """The demo portal: labs, actors and content pages in German and English."""
+    return _site_pages()
 
 
-def _null():
-    import io
+@pytest.fixture
+def portal(db):
+    """Only the site skeleton, as `setup_portal` leaves a fresh fork (demo content removed
+    inside the test's transaction)."""
+    from portal.models import PortalSettings, SiteTexts
+    from portal.utils import app_modules
 
-    return io.StringIO()
+    skeleton_paths = {"/home/"}
+    for module in app_modules("skeleton"):
+        skeleton_paths |= module.PAGE_PATHS
+    keep = Page.objects.filter(url_path__in=skeleton_paths, locale=Locale.get_default())
+    keep_keys = list(keep.values_list("translation_key", flat=True))
+    while doomed := Page.objects.filter(depth__gte=3).exclude(translation_key__in=keep_keys):
+        doomed.order_by("-depth").first().delete()
+    for home in Page.objects.filter(depth=2).specific():
+        home.hero_heading = home.hero_text = home.teaser = ""
+        home.hero_image = None
+        home.body = []
+        home.save()
+    SiteTexts.objects.all().delete()
+    PortalSettings.objects.all().delete()
+    get_image_model().objects.all().delete()
+    from labs.models import Topic
 
-
-def live_page_count():
-    return Page.objects.filter(depth__gte=2).count()
+    Topic.objects.all().delete()
+    return _site_pages()

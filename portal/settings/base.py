@@ -193,3 +193,5 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Single-server deployments without a web server in front may let Django serve uploads.
 PORTAL_SERVE_MEDIA = env.get_bool("PORTAL_SERVE_MEDIA", False)
+# Entries per page in the lab, actor and workshop directories.
+PORTAL_PAGE_SIZE = env.get_int("PORTAL_PAGE_SIZE", 12)

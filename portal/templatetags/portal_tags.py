@@ -13,7 +13,7 @@ from django.utils import translation
 from wagtail.models import Page, Site
 
 from portal.models import PortalSettings, SiteTexts
-from portal.translation import language_name, localize_pages
+from portal.translation import language_name, localize
 
 register = template.Library()
 
@@ -155,7 +155,7 @@ def legal_links(context):
         pages = [by_id.get(pk) for pk in page_ids]
         return [
             {"title": page.title, "url": page.get_url(request)}
-            for page in localize_pages(pages)
+            for page in localize(pages)
             if page.live
         ]
 
@@ -182,3 +182,21 @@ def absolute_page_url(context, page):
     """The page's address on the host the visitor used (validated by ALLOWED_HOSTS)."""
     request = context["request"]
     return request.build_absolute_uri(page.get_url(request))
+
+
+@register.simple_tag
+def json_ld(data):
+    """Structured data as <script type="application/ld+json">; it is data, not script, so a
+    strict Content-Security-Policy does not block it. Escaped like Django's json_script."""
+    import json
+
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    escaped = (
+        json.dumps(data, ensure_ascii=False, default=str)
+        .replace("<", "\\u003C")
+        .replace(">", "\\u003E")
+        .replace("&", "\\u0026")
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(escaped))  # noqa: S308

@@ -32,8 +32,10 @@ def test_setup_portal_creates_languages_and_the_home_page_in_each(portal):
     english = site.root_page.get_translation(Locale.objects.get(language_code="en"))
     assert english.title == "Home"
     assert english.live
-    # Nothing demo-like in the skeleton.
-    assert page_count() == 2
+    # The directories, and nothing demo-like.
+    titles = set(Page.objects.filter(depth=3).values_list("title", flat=True))
+    assert titles == {"Labore", "Akteure", "Labs", "Partners"}
+    assert page_count() == 6
     assert not SiteTexts.objects.exists()
 
 
@@ -54,11 +56,13 @@ def test_setup_portal_points_the_site_at_the_public_address(portal, settings):
 def test_demo_content_builds_a_bilingual_site(demo):
     english = Locale.objects.get(language_code="en")
     german_pages = Page.objects.filter(depth__gte=2, locale__language_code="de")
-    assert german_pages.count() == 4
+    # home, about, imprint, privacy, two directories, three labs, fifteen actors
+    assert german_pages.count() == 24
     for page in german_pages:
-        translation = page.get_translation(english)
-        assert translation.live, page
-        assert translation.title != page.title or page.depth == 2
+        assert page.get_translation(english).live, page
+    assert german_pages.get(slug="ueber-das-projekt").get_translation(english).title == (
+        "About the project"
+    )
     assert SiteTexts.objects.count() == 2
     settings = PortalSettings.for_site(Site.objects.get(is_default_site=True))
     assert settings.imprint_page.slug == "impressum"
@@ -72,7 +76,7 @@ def test_demo_content_is_idempotent(demo):
     before, revisions_before = page_count(), revisions()
     output = run("load_demo_content")
     assert "already complete" in output
-    assert page_count() == before == 8
+    assert page_count() == before == 48
     assert revisions() == revisions_before
 
 
@@ -80,13 +84,19 @@ def test_demo_loader_refuses_a_database_with_other_content(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     with pytest.raises(CommandError, match=r"1 page\(s\) the demo did not create.*Unser Amt"):
         run("load_demo_content")
-    assert page_count() == 3
+    assert page_count() == 7
 
 
 def test_demo_loader_adds_content_with_force(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     run("load_demo_content", "--force")
-    assert page_count() == 3 + 6
+    assert page_count() == 7 + 42
+
+
+def test_demo_loader_reruns_on_a_demo_database_with_the_users_edits(demo):
+    demo["de"].add_child(instance=ContentPageFactory.build(title="Mein Test", slug="mein-test"))
+    assert "already complete" in run("load_demo_content")
+    assert page_count() == 49
 
 
 def test_demo_loader_prints_an_admin_login_that_works(client, portal):

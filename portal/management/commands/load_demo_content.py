@@ -6,13 +6,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import load_demo_content, unknown_pages
+from portal.demo import demo_loaded, load_demo_content, unknown_pages
 
 
 class Command(BaseCommand):
     help = (
         "Load the KoSI-Lab demo content in German and English (idempotent). Refuses a database "
-        "that holds pages it did not create, unless --force is given."
+        "that holds other content and no demo yet, unless --force is given."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, admin=False, **options):
         call_command("setup_portal", stdout=self.stdout)
         foreign = unknown_pages()
-        if foreign.exists() and not force:
+        if foreign.exists() and not demo_loaded() and not force:
             example = foreign.order_by("path").first()
             raise CommandError(
                 f"This database holds {foreign.count()} page(s) the demo did not create "

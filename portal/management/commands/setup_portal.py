@@ -1,4 +1,8 @@
-"""The site skeleton every fork needs. Idempotent: safe to run on every release."""
+"""The site skeleton every fork needs. Idempotent: safe to run on every release.
+
+Creates the languages, the home page in every language and, through each app's
+`skeleton` module, the pages every portal has (e.g. the lab and actor directories).
+"""
 
 from urllib.parse import urlsplit
 
@@ -9,12 +13,37 @@ from wagtail.models import Locale, Site
 
 from home.models import HomePage
 from portal.translation import translate
+from portal.utils import app_modules
 
 HOME_TITLES = {"de": "Startseite", "en": "Home"}
 
 
+class Skeleton:
+    def __init__(self, home, stdout):
+        self.home = home
+        self.stdout = stdout
+        self.other_locales = list(Locale.objects.exclude(pk=home.locale_id))
+
+    def translate_missing(self, page, strings_by_language):
+        for locale in self.other_locales:
+            if not page.has_translation(locale):
+                translate(page, locale, strings_by_language.get(locale.language_code, {}))
+                self.stdout.write(f"Created the {locale.language_code} version of {page.title}.")
+
+    def index_page(self, page, strings_by_language):
+        """A page that exists once under the home page (found by its type)."""
+        existing = self.home.get_children().type(type(page)).first()
+        if existing is None:
+            self.home.add_child(instance=page)
+            page.save_revision().publish()
+            self.stdout.write(f"Created {page.title}.")
+            existing = page
+        self.translate_missing(existing.specific, strings_by_language)
+        return existing
+
+
 class Command(BaseCommand):
-    help = "Create the languages and the home page in every language (idempotent)."
+    help = "Create the languages, home pages and directories every portal needs (idempotent)."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -31,13 +60,16 @@ class Command(BaseCommand):
             )
         self.sync_site_address(site)
         home = site.root_page.specific
-        for locale in Locale.objects.exclude(pk=home.locale_id):
-            if home.has_translation(locale):
-                continue
-            title = HOME_TITLES.get(locale.language_code, home.title)
-            slug = f"{home.slug}-{locale.language_code}"
-            translate(home, locale, {home.title: title, home.slug: slug})
-            self.stdout.write(f"Created the {locale.language_code} home page.")
+        skeleton = Skeleton(home, self.stdout)
+        skeleton.translate_missing(
+            home,
+            {
+                code: {home.title: title, home.slug: f"{home.slug}-{code}"}
+                for code, title in HOME_TITLES.items()
+            },
+        )
+        for module in app_modules("skeleton"):
+            module.build(skeleton)
         self.stdout.write(self.style.SUCCESS("Portal skeleton is up to date."))
 
     def sync_site_address(self, site):

@@ -1,0 +1,300 @@
+"""Queries behind the lab and actor pages, the directories and the home page sections.
+
+Every function issues a fixed number of queries however many labs, actors or partners
+there are (tests pin the counts): relations are fetched for a whole list at once and pages
+are resolved to the visitor's language with `portal.translation.localize`.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
+
+from portal.filters import DirectoryFilter, Facet, Option, paginate
+from portal.translation import localize
+
+from .models import ActorPage, LabPage, LabPartner, PartnerRole, Phase, Sector, Topic
+
+LAB_CARD_IMAGE = "fill-480x270"
+LAB_HERO_IMAGE = "fill-1200x600"
+LOGO_SMALL = "max-200x100"
+LOGO_LARGE = "max-320x200"
+
+
+def with_renditions(queryset, field: str, *filter_specs: str):
+    """select_related an image field and prefetch the renditions the templates ask for."""
+    renditions = (
+        get_image_model().get_rendition_model().objects.filter(filter_spec__in=filter_specs)
+    )
+    return queryset.select_related(field).prefetch_related(
+        Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
+    )
+
+
+def journey(phase: int | None) -> list[dict]:
+    """The phases in order, each marked done, current or upcoming."""
+    steps = []
+    for step in Phase:
+        if phase is None or step.value > phase:
+            state = "upcoming"
+        elif step.value == phase:
+            state = "current"
+        else:
+            state = "done"
+        steps.append({"number": step.value, "label": step.label, "state": state})
+    return steps
+
+
+def sector_mix(labs) -> dict[int, list[dict]]:
+    """Partners per sector for each lab, all five sectors, zeros included (one query)."""
+    counts = defaultdict(dict)
+    rows = (
+        LabPartner.objects.filter(lab__in=labs)
+        .values("lab_id", "actor__sector")
+        .annotate(partners=Count("actor__translation_key", distinct=True))
+    )
+    for row in rows:
+        counts[row["lab_id"]][row["actor__sector"]] = row["partners"]
+    mixes = {}
+    for lab in labs:
+        per_sector = counts.get(lab.pk, {})
+        largest = max(per_sector.values(), default=0)
+        total = sum(per_sector.values())
+        offset = 0.0
+        entries = []
+        for sector in Sector:
+            count = per_sector.get(sector.value, 0)
+            share = 100 * count / total if total else 0
+            entries.append(
+                {
+                    "sector": sector.value,
+                    "label": sector.label,
+                    "count": count,
+                    # SVG attributes, not inline styles: bar length relative to the largest
+                    # sector, and the segment of a stacked bar (share and start, in percent)
+                    "percent": round(100 * count / largest, 1) if largest else 0,
+                    "share": round(share, 1),
+                    "offset": round(offset, 1),
+                }
+            )
+            offset += share
+        mixes[lab.pk] = entries
+    return mixes
+
+
+def localized_topics(topics) -> list[Topic]:
+    return localize(topics, queryset=Topic.objects.all())
+
+
+def annotate_lab_cards(labs):
+    """Attach what a lab card shows: journey and sector mix, without a query per lab."""
+    labs = list(labs)
+    mixes = sector_mix(labs)
+    for lab in labs:
+        lab.journey = journey(lab.phase)
+        lab.sector_counts = mixes[lab.pk]
+        lab.partner_total = sum(entry["count"] for entry in lab.sector_counts)
+    return labs
+
+
+def lab_directory(index, request) -> dict:
+    labs = LabPage.objects.live().public().child_of(index)
+    cities = labs.order_by("city").values_list("city", flat=True).distinct()
+    # Labs link the German topics (their slugs are the filter values); show translated names.
+    topics = list(Topic.objects.filter(labs__in=labs).distinct().order_by("pk"))
+    topic_names = [topic.name for topic in localized_topics(topics)]
+    facets = [
+        Facet(
+            name="phase",
+            label=_("Phase"),
+            options=[Option(str(phase.value), phase.label) for phase in Phase],
+            apply=lambda queryset, value: queryset.in_phase(int(value)),
+            count_by="phase",
+        ),
+        Facet(
+            name="city",
+            label=_("City"),
+            options=[Option(city, city) for city in cities],
+            apply=lambda queryset, value: queryset.in_city(value),
+            count_by="city",
+        ),
+        Facet(
+            name="topic",
+            label=_("Topic"),
+            options=sorted(
+                (Option(topic.slug, name) for topic, name in zip(topics, topic_names, strict=True)),
+                key=lambda option: option.label,
+            ),
+            apply=lambda queryset, value: queryset.with_topic(value),
+            count_by="topics__slug",
+        ),
+    ]
+    directory = DirectoryFilter(facets, request.GET)
+    directory.count_options(labs)
+    results = with_renditions(directory.apply(labs), "hero_image", LAB_CARD_IMAGE)
+    page = paginate(request, results.order_by("title"))
+    page.object_list = annotate_lab_cards(page.object_list)
+    return {"directory": directory, "labs": page}
+
+
+def lab_details(lab, request) -> dict:
+    partner_rows = list(lab.partners.all().select_related("actor"))
+    actors = localize(
+        [row.actor for row in partner_rows],
+        queryset=with_renditions(ActorPage.objects.live(), "logo", LOGO_SMALL),
+    )
+    partners = [
+        {"actor": actor, "role": PartnerRole(row.role).label}
+        for row, actor in zip(partner_rows, actors, strict=True)
+        if actor.live
+    ]
+    return {
+        "journey": journey(lab.phase),
+        "sector_counts": sector_mix([lab])[lab.pk] if lab.pk else [],
+        "partners": partners,
+        "topics": localized_topics(lab.topics.all()),
+        "contacts": list(lab.contacts.all()),
+        "structured_data": lab_structured_data(lab, partners, request),
+    }
+
+
+def actor_directory(index, request) -> dict:
+    actors = ActorPage.objects.live().public().child_of(index)
+    labs_in_language = list(
+        LabPage.objects.live().public().filter(locale_id=index.locale_id).order_by("title")
+    )
+    labs_by_pk = {str(lab.pk): lab for lab in labs_in_language}
+    lab_option_by_key = {lab.translation_key: str(lab.pk) for lab in labs_in_language}
+
+    def count_actors_per_lab(queryset):
+        rows = (
+            LabPartner.objects.filter(
+                actor__translation_key__in=queryset.values("translation_key"),
+                lab__translation_key__in=lab_option_by_key,
+            )
+            .values("lab__translation_key")
+            .annotate(actors=Count("actor__translation_key", distinct=True))
+        )
+        return {lab_option_by_key[row["lab__translation_key"]]: row["actors"] for row in rows}
+
+    facets = [
+        Facet(
+            name="sector",
+            label=_("Sector"),
+            options=[Option(sector.value, sector.label) for sector in Sector],
+            apply=lambda queryset, value: queryset.in_sector(value),
+            count_by="sector",
+        ),
+        Facet(
+            name="lab",
+            label=_("Lab"),
+            options=[Option(str(lab.pk), lab.title) for lab in labs_in_language],
+            apply=lambda queryset, value: queryset.in_lab(labs_by_pk[value]),
+            counter=count_actors_per_lab,
+        ),
+    ]
+    directory = DirectoryFilter(facets, request.GET)
+    directory.count_options(actors)
+    results = with_renditions(directory.apply(actors), "logo", LOGO_SMALL)
+    page = paginate(request, results.order_by("title"))
+    page.object_list = list(page.object_list)
+    return {"directory": directory, "actors": page}
+
+
+def actor_details(actor, request) -> dict:
+    """The labs an actor takes part in, with its role, each in the visitor's language."""
+    rows = LabPartner.objects.filter(
+        actor__translation_key=actor.translation_key, lab__live=True
+    ).select_related("lab", "lab__locale")
+    by_lab = {}
+    for row in rows.order_by("lab__title"):
+        key = row.lab.translation_key
+        in_language = row.lab.locale_id == actor.locale_id
+        if key not in by_lab or in_language:
+            by_lab[key] = {"lab": row.lab, "role": PartnerRole(row.role).label}
+    labs = sorted(by_lab.values(), key=lambda entry: entry["lab"].title)
+    return {"labs": labs, "structured_data": actor_structured_data(actor, request)}
+
+
+def featured_labs(home, request, limit: int = 3) -> list[LabPage]:
+    """Editor-chosen labs of the home page, falling back to the newest ones."""
+    chosen = [row.lab for row in home.featured_labs.all().select_related("lab")]
+    queryset = with_renditions(LabPage.objects.live().public(), "hero_image", LAB_CARD_IMAGE)
+    if chosen:
+        labs = [lab for lab in localize(chosen, queryset=queryset) if lab.live][:limit]
+    else:
+        newest = queryset.filter(locale_id=home.locale_id).order_by("-first_published_at")
+        labs = list(newest[:limit])
+    return annotate_lab_cards(labs)
+
+
+def directories(home) -> dict:
+    """The lab and actor directories in the home page's language (one query)."""
+    from .models import ActorIndexPage, LabIndexPage
+
+    pages = home.get_children().live().type(LabIndexPage, ActorIndexPage).specific()
+    found = {type(page): page for page in pages}
+    return {"labs": found.get(LabIndexPage), "actors": found.get(ActorIndexPage)}
+
+
+def partner_strip(home, limit: int = 12) -> list[ActorPage]:
+    """Actors with a logo that take part in a lab, for the home page."""
+    actors = (
+        ActorPage.objects.live()
+        .public()
+        .filter(locale_id=home.locale_id, logo__isnull=False)
+        .taking_part()
+        .order_by("title")
+    )
+    return list(with_renditions(actors, "logo", LOGO_SMALL)[:limit])
+
+
+def lab_structured_data(lab, partners, request) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Project",
+        "name": lab.title,
+        "url": request.build_absolute_uri(lab.get_url(request)),
+        "description": lab.teaser or lab.challenge,
+        "location": {
+            "@type": "Place",
+            "name": lab.place_name or lab.city,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": lab.address.replace("\n", ", "),
+                "addressLocality": lab.city,
+            },
+        },
+        "member": [
+            {
+                "@type": "Person" if entry["actor"].kind == "person" else "Organization",
+                "name": entry["actor"].title,
+                "url": request.build_absolute_uri(entry["actor"].get_url(request)),
+                "roleName": str(entry["role"]),
+            }
+            for entry in partners
+        ],
+    }
+    if lab.start_date:
+        data["foundingDate"] = lab.start_date.isoformat()
+    return data
+
+
+def actor_structured_data(actor, request) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person" if actor.kind == "person" else "Organization",
+        "name": actor.title,
+        "url": actor.website or request.build_absolute_uri(actor.get_url(request)),
+        "description": actor.description or actor.teaser,
+    }
+    if actor.city:
+        data["address"] = {"@type": "PostalAddress", "addressLocality": actor.city}
+    if actor.contact_email:
+        data["email"] = actor.contact_email
+    if actor.contact_phone:
+        data["telephone"] = actor.contact_phone
+    if actor.website:
+        data["sameAs"] = [request.build_absolute_uri(actor.get_url(request))]
+    return data

@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Topic
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("Lab topics")
+    list_display = ["name", "slug", "locale"]
+
+
+register_snippet(TopicViewSet)
