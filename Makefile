@@ -49,7 +49,8 @@ check: $(INSTALLED)
 
 ## Extract and compile the interface translations (needs GNU gettext).
 messages: $(INSTALLED)
-	$(PY) manage.py makemessages -l de -l en --no-obsolete --ignore '.venv*' --ignore 'tests/*' --ignore 'theme/*'
+	@# The theme's locale folder would come first and receive the strings: hide it.
+	PORTAL_THEME_DIR=/nonexistent $(PY) manage.py makemessages -l de -l en --no-obsolete --ignore '.venv*' --ignore 'tests/*' --ignore 'theme/*'
 	$(PY) manage.py compilemessages --ignore '.venv*'
 
 clean:

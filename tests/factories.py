@@ -31,3 +31,23 @@ class SiteTextsFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = SiteTexts
+
+
+class ActorPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Akteur {n}")
+    sector = "civil_society"
+    kind = "organisation"
+    city = "Dortmund"
+
+    class Meta:
+        model = "labs.ActorPage"
+
+
+class LabPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Labor {n}")
+    city = "Dortmund"
+    challenge = "Demografischer Wandel"
+    phase = 2
+
+    class Meta:
+        model = "labs.LabPage"
