@@ -26,7 +26,7 @@ install: $(INSTALLED)
 ## Run the demo site on http://127.0.0.1:8000 (embedded SQLite database, demo content).
 demo: $(INSTALLED)
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo_content --admin
+	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py load_demo_content --admin
 	@echo "Demo site: http://$(HOST):$(PORT)/  —  admin: http://$(HOST):$(PORT)/admin/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

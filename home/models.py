@@ -23,6 +23,15 @@ class HomePage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    hero_image_alt = models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it; leave empty if it is "
+            "only decoration."
+        ),
+    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [
@@ -31,6 +40,7 @@ class HomePage(BasePage):
         FieldPanel("hero_heading"),
         FieldPanel("hero_text"),
         FieldPanel("hero_image"),
+        FieldPanel("hero_image_alt"),
         FieldPanel("body"),
         InlinePanel(
             "featured_labs",

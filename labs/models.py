@@ -136,6 +136,15 @@ class LabPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    hero_image_alt = models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it; leave empty if it is "
+            "only decoration."
+        ),
+    )
     city = models.CharField(_("municipality or city"), max_length=120)
     challenge = models.CharField(
         _("challenge"),
@@ -170,6 +179,7 @@ class LabPage(BasePage):
         *BasePage.content_panels,
         FieldPanel("teaser"),
         FieldPanel("hero_image"),
+        FieldPanel("hero_image_alt"),
         FieldRowPanel([FieldPanel("city"), FieldPanel("phase"), FieldPanel("start_date")]),
         FieldPanel("challenge"),
         FieldPanel("goals"),

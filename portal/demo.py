@@ -338,6 +338,50 @@ def build(builder: DemoBuilder):
         ),
     )
 
+    accessibility = builder.page(
+        home,
+        ContentPage(
+            title=t.pair("Erklärung zur Barrierefreiheit", "Accessibility statement"),
+            slug=t.pair("barrierefreiheit", "accessibility"),
+            teaser=t.pair(
+                "Beispieltext: Ersetzen Sie ihn durch die Erklärung Ihrer Kommune nach BITV 2.0.",
+                "Sample text: replace it with your municipality's statement under BITV 2.0.",
+            ),
+            body=[
+                ("heading", {"text": t.pair("Stand der Vereinbarkeit", "Compliance status")}),
+                (
+                    "paragraph",
+                    t.paragraphs(
+                        (
+                            "Dieses Portal soll die Anforderungen der BITV 2.0 erfüllen. Es wird "
+                            "laufend automatisch und von Menschen geprüft.",
+                            "This portal aims to meet the requirements of BITV 2.0. It is "
+                            "checked continuously, automatically and by people.",
+                        ),
+                    ),
+                ),
+                ("heading", {"text": t.pair("Barriere melden", "Report a barrier")}),
+                (
+                    "paragraph",
+                    t.paragraphs(
+                        (
+                            "Ist Ihnen eine Barriere aufgefallen? Schreiben Sie uns an die "
+                            "Kontaktadresse unten; wir antworten innerhalb von sechs Wochen.",
+                            "Have you noticed a barrier? Write to the contact address below; "
+                            "we answer within six weeks.",
+                        ),
+                        (
+                            "Dies ist ein Platzhalter der Demo-Inhalte und keine gültige "
+                            "Erklärung.",
+                            "This is a placeholder from the demo content and not a valid "
+                            "statement.",
+                        ),
+                    ),
+                ),
+            ],
+        ),
+    )
+
     if not home.body and not home.hero_heading:
         t.pair(home.title, "Home")
         t.pair(home.slug, f"{home.slug}-en")
@@ -418,6 +462,7 @@ def build(builder: DemoBuilder):
     if portal_settings.imprint_page_id is None:
         portal_settings.imprint_page = imprint
         portal_settings.privacy_page = privacy
+        portal_settings.accessibility_page = accessibility
         portal_settings.contact_address = "KoSI-Lab\nMusterstraße 1\n12345 Musterstadt"
         portal_settings.contact_email = "kosi-lab@example.org"
         portal_settings.contact_phone = "+49 231 000000"
@@ -432,6 +477,7 @@ PAGE_PATHS = {
     "/home/ueber-das-projekt/",
     "/home/impressum/",
     "/home/datenschutz/",
+    "/home/barrierefreiheit/",
 }
 
 

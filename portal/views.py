@@ -30,7 +30,7 @@ def theme_stylesheet(request):
 def robots_txt(request):
     site = Site.find_for_request(request)
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /documents/"]
+    lines = ["User-agent: *", "Disallow: /admin/"]
     if site is not None:
         lines.append(f"Sitemap: {sitemap_url}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,6 +1,7 @@
 """Production: everything comes from the environment and missing essentials stop the start.
 
-Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL. See .env.example.
+Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, WAGTAILADMIN_BASE_URL.
+See .env.example.
 """
 
 from .base import *  # noqa: F403
@@ -12,6 +13,8 @@ ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise env.ConfigurationError("DJANGO_ALLOWED_HOSTS must list the site's host names.")
 DATABASES = {"default": env.get_database("DATABASE_URL")}
+# The public address: the sitemap, e-mails and social previews link to it.
+WAGTAILADMIN_BASE_URL = env.get_str("WAGTAILADMIN_BASE_URL", required=True)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 STORAGES = {

@@ -54,13 +54,19 @@ def site_texts(context):
             texts.locale.language_code: texts for texts in candidates.select_related("locale")
         }
         texts = by_language.get(languages[0]) or by_language.get(languages[1])
-        return texts or SimpleNamespace(
-            site_name=settings.WAGTAIL_SITE_NAME,
-            municipality="",
-            tagline="",
-            funding_notice="",
-            funder_name="",
-        )
+        if texts is None:
+            return SimpleNamespace(
+                site_name=settings.WAGTAIL_SITE_NAME,
+                municipality="",
+                tagline="",
+                funding_notice="",
+                funder_name="",
+                other_language="",
+            )
+        # German texts on an English page must say so, for screen readers' pronunciation
+        code = texts.locale.language_code
+        texts.other_language = code if code != languages[0] else ""
+        return texts
 
     return _cached(request, "texts", compute)
 
@@ -118,6 +124,7 @@ def page_alternates(request, page):
                     "url": url,
                     "absolute_url": request.build_absolute_uri(url) if url else None,
                     "current": code == current_language,
+                    "is_page": isinstance(page, Page),
                 }
             )
         return alternates
@@ -127,6 +134,8 @@ def page_alternates(request, page):
 
 @register.inclusion_tag("components/hreflang_links.html", takes_context=True)
 def hreflang_links(context):
+    if not isinstance(context.get("page"), Page):
+        return {"alternates": [], "default": None}  # a 404 has no alternates
     alternates = page_alternates(context["request"], context.get("page"))
     default = next(
         (a for a in alternates if a["code"] == settings.LANGUAGE_CODE and a["url"]), None
@@ -153,8 +162,15 @@ def legal_links(context):
         ]
         by_id = Page.objects.in_bulk([pk for pk in page_ids if pk])
         pages = [by_id.get(pk) for pk in page_ids]
+        current = translation.get_language()
         return [
-            {"title": page.title, "url": page.get_url(request)}
+            {
+                "title": page.title,
+                "url": page.get_url(request),
+                "other_language": ""
+                if page.locale.language_code == current
+                else page.locale.language_code,
+            }
             for page in localize(pages)
             if page.live
         ]

@@ -91,18 +91,18 @@ def test_decorative_images_get_empty_alt_text(client, portal):
     assert render(client, "/de/deko/").select_one("img")["alt"] == ""
 
 
-def test_images_need_alt_text_unless_decorative():
+def test_images_need_alt_text_unless_decorative(portal):
+    image = ImageFactory()
     block = BaseStreamBlock()
-    value = block.to_python(
-        [
-            {
-                "type": "image",
-                "value": {"image": {"image": None, "alt_text": "", "decorative": False}},
-            }
-        ]
-    )
+
+    def figure(alt_text, decorative):
+        image_value = {"image": image.pk, "alt_text": alt_text, "decorative": decorative}
+        return block.to_python([{"type": "image", "value": {"image": image_value}}])
+
     with pytest.raises(ValidationError):
-        block.clean(value)
+        block.clean(figure("", decorative=False))
+    block.clean(figure("Gruppe am Tisch", decorative=False))
+    block.clean(figure("", decorative=True))
 
 
 @pytest.mark.parametrize(

@@ -56,8 +56,8 @@ def test_setup_portal_points_the_site_at_the_public_address(portal, settings):
 def test_demo_content_builds_a_bilingual_site(demo):
     english = Locale.objects.get(language_code="en")
     german_pages = Page.objects.filter(depth__gte=2, locale__language_code="de")
-    # home, about, imprint, privacy, two directories, three labs, fifteen actors
-    assert german_pages.count() == 24
+    # home, about, imprint, privacy, accessibility, two directories, three labs, 15 actors
+    assert german_pages.count() == 25
     for page in german_pages:
         assert page.get_translation(english).live, page
     assert german_pages.get(slug="ueber-das-projekt").get_translation(english).title == (
@@ -67,6 +67,7 @@ def test_demo_content_builds_a_bilingual_site(demo):
     settings = PortalSettings.for_site(Site.objects.get(is_default_site=True))
     assert settings.imprint_page.slug == "impressum"
     assert settings.privacy_page.slug == "datenschutz"
+    assert settings.accessibility_page.slug == "barrierefreiheit"
 
 
 def test_demo_content_is_idempotent(demo):
@@ -76,7 +77,7 @@ def test_demo_content_is_idempotent(demo):
     before, revisions_before = page_count(), revisions()
     output = run("load_demo_content")
     assert "already complete" in output
-    assert page_count() == before == 48
+    assert page_count() == before == 50
     assert revisions() == revisions_before
 
 
@@ -90,13 +91,13 @@ def test_demo_loader_refuses_a_database_with_other_content(portal):
 def test_demo_loader_adds_content_with_force(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     run("load_demo_content", "--force")
-    assert page_count() == 7 + 42
+    assert page_count() == 7 + 44
 
 
 def test_demo_loader_reruns_on_a_demo_database_with_the_users_edits(demo):
     demo["de"].add_child(instance=ContentPageFactory.build(title="Mein Test", slug="mein-test"))
     assert "already complete" in run("load_demo_content")
-    assert page_count() == 49
+    assert page_count() == 51
 
 
 def test_demo_loader_prints_an_admin_login_that_works(client, portal):

@@ -42,7 +42,11 @@ def test_malformed_database_urls_are_rejected_without_echoing_them(monkeypatch, 
 
 
 def run_production_check(**variables):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "WAGTAILADMIN_"))
+    }
     clean.update(DJANGO_SETTINGS_MODULE="portal.settings.production", **variables)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
@@ -56,7 +60,7 @@ def run_production_check(**variables):
 
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_production_check(
-        DJANGO_ALLOWED_HOSTS="portal.example.org", DATABASE_URL="sqlite:///prod.db"
+        DJANGO_ALLOWED_HOSTS="portal.example.org", DATABASE_URL="sqlite:///:memory:"
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -81,10 +85,21 @@ def test_production_starts_with_the_required_variables():
     result = run_production_check(
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
         DJANGO_ALLOWED_HOSTS="portal.example.org",
-        DATABASE_URL="sqlite:///prod.db",
+        DATABASE_URL="sqlite:///:memory:",
         DJANGO_EMAIL_HOST="smtp.example.org",
+        WAGTAILADMIN_BASE_URL="https://portal.example.org",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_needs_the_public_address():
+    result = run_production_check(
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+    assert result.returncode == 1
+    assert "WAGTAILADMIN_BASE_URL must be set" in result.stderr
 
 
 def test_email_settings_take_the_form_this_django_reads():

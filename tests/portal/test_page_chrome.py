@@ -102,8 +102,8 @@ def test_site_texts_and_settings_edited_in_the_admin_show_up(client, portal):
 def test_legal_links_lead_to_the_page_in_the_visitors_language(client, demo):
     german = [a["href"] for a in soup_of(client.get("/de/")).select(".site-footer__legal a")]
     english = [a["href"] for a in soup_of(client.get("/en/")).select(".site-footer__legal a")]
-    assert german == ["/de/impressum/", "/de/datenschutz/"]
-    assert english == ["/en/imprint/", "/en/privacy/"]
+    assert german == ["/de/impressum/", "/de/datenschutz/", "/de/barrierefreiheit/"]
+    assert english == ["/en/imprint/", "/en/privacy/", "/en/accessibility/"]
 
 
 def test_main_menu_lists_pages_shown_in_menus_and_marks_the_current_one(client, demo):
@@ -164,3 +164,33 @@ def test_page_query_budget(client, demo, django_assert_max_num_queries, path, bu
     with django_assert_max_num_queries(budget):
         response = client.get(path)
     assert response.status_code == 200
+
+
+def test_german_fallback_texts_on_english_pages_are_marked_german(client, demo):
+    from portal.models import SiteTexts
+
+    SiteTexts.objects.filter(locale__language_code="en").delete()
+    english_privacy = ContentPage.objects.get(slug="privacy")
+    english_privacy.unpublish()
+    soup = soup_of(client.get("/en/"))
+    assert soup.select_one(".funding-notice__text")["lang"] == "de"
+    assert soup.select_one(".site-brand__name")["lang"] == "de"
+    legal = {a.get_text(): a for a in soup.select(".site-footer__legal a")}
+    assert legal["Datenschutz"]["lang"] == "de"
+    assert "lang" not in legal["Imprint"].attrs
+
+
+def test_not_found_page_offers_the_home_pages_not_alternates(client, demo):
+    response = client.get("/de/gibt-es-nicht/")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert not soup.select('link[rel="alternate"]')
+    link = soup.select_one('.language-switcher a[hreflang="en"]')
+    assert (link.get_text(), link["href"]) == ("Home page in English", "/en/")
+
+
+def test_no_empty_navigation_landmark_without_menu_pages(client, portal):
+    from wagtail.models import Page
+
+    Page.objects.update(show_in_menus=False)
+    soup = soup_of(client.get("/de/"))
+    assert soup.select("nav.main-nav") == []

@@ -82,6 +82,7 @@ def test_robots_txt_points_to_the_sitemap(client, portal):
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "Disallow: /admin/" in lines
+    assert not [line for line in lines if "/documents/" in line]  # downloads may be indexed
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 

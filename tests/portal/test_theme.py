@@ -42,6 +42,13 @@ def test_theme_static_files_override_the_built_in_ones(theme):
     assert found == str(theme / "static" / "css" / "portal.css")
 
 
-def test_without_a_theme_the_built_in_files_are_used():
-    assert finders.find("css/portal.css").endswith("portal/static/css/portal.css")
-    assert settings.TEMPLATES[0]["DIRS"][0] == settings.THEME_DIR / "templates"
+def test_without_a_theme_the_built_in_files_are_used(tmp_path):
+    empty_theme = tmp_path / "empty-theme"
+    with override_settings(STATICFILES_DIRS=[]):
+        finders.get_finder.cache_clear()
+        try:
+            found = finders.find("css/portal.css")
+        finally:
+            finders.get_finder.cache_clear()
+    assert found.endswith("portal/static/css/portal.css")
+    assert template_dirs(empty_theme)[0] == empty_theme / "templates"
