@@ -163,8 +163,8 @@ def test_no_inline_styles_or_scripts_and_no_third_party_resources(client, demo, 
     scripts = soup.find_all("script")
     assert all(script.get("type") == "application/ld+json" for script in scripts), path
     for tag, attribute in [("link", "href"), ("img", "src"), ("script", "src")]:
-        for element in soup.find_all(tag):
-            url = element.get(attribute, "")
+        for element in soup.find_all(tag, attrs={attribute: True}):
+            url = element[attribute]
             assert url.startswith(("/", "http://testserver/")), (path, url)
 
 
