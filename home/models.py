@@ -57,7 +57,12 @@ class HomePage(BasePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.ContentPage", "labs.LabIndexPage", "labs.ActorIndexPage"]
+    subpage_types = [
+        "home.ContentPage",
+        "labs.LabIndexPage",
+        "labs.ActorIndexPage",
+        "events.EventIndexPage",
+    ]
     page_description = _("The start page of one language version of the portal.")
 
     class Meta:
@@ -68,9 +73,11 @@ class HomePage(BasePage):
         return self.social_image or self.hero_image
 
     def get_context(self, request, *args, **kwargs):
+        from events import selectors as events
         from labs import selectors as labs
 
         context = super().get_context(request, *args, **kwargs)
+        context["upcoming_events"] = events.upcoming(self.locale_id)
         context["featured_labs"] = labs.featured_labs(self, request)
         context["partners"] = labs.partner_strip(self)
         context["directories"] = labs.directories(self)

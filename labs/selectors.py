@@ -7,11 +7,11 @@ are resolved to the visitor's language with `portal.translation.localize`.
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from wagtail.images import get_image_model
 
 from portal.filters import DirectoryFilter, Facet, Option, paginate
+from portal.images import with_renditions
 from portal.translation import localize
 
 from .models import ActorPage, LabPage, LabPartner, PartnerRole, Phase, Sector, Topic
@@ -20,16 +20,6 @@ LAB_CARD_IMAGE = "fill-480x270"
 LAB_HERO_IMAGE = "fill-1200x600"
 LOGO_SMALL = "max-200x100"
 LOGO_LARGE = "max-320x200"
-
-
-def with_renditions(queryset, field: str, *filter_specs: str):
-    """select_related an image field and prefetch the renditions the templates ask for."""
-    renditions = (
-        get_image_model().get_rendition_model().objects.filter(filter_spec__in=filter_specs)
-    )
-    return queryset.select_related(field).prefetch_related(
-        Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
-    )
 
 
 def journey(phase: int | None) -> list[dict]:

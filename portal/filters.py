@@ -36,6 +36,7 @@ class Facet:
     # lookup cannot follow (e.g. across translations)
     counter: Callable[[QuerySet], dict] | None = None
     selected_value: str | None = None
+    ignored: bool = False
 
     def count(self, queryset: QuerySet) -> dict:
         if self.counter is not None:
@@ -50,16 +51,24 @@ class Facet:
         known = {option.value for option in self.options}
         # Repeated parameters: the first known value wins; unknown values are ignored.
         self.selected_value = next((value for value in values if value in known), None)
+        self.ignored = bool(values) and self.selected_value is None
         for option in self.options:
             option.selected = option.value == self.selected_value
 
 
 class DirectoryFilter:
-    def __init__(self, facets: list[Facet], params):
+    def __init__(self, facets: list[Facet], params, preserved: dict | None = None):
         self.facets = facets
         self.params = params
+        # other validated parameters the listing keeps in its links, e.g. {"when": "past"}
+        self.preserved = preserved or {}
         for facet in facets:
             facet.read(params)
+
+    @property
+    def ignored(self) -> list[Facet]:
+        """Facets whose value in the URL matched no option (shown as a note)."""
+        return [facet for facet in self.facets if facet.ignored]
 
     @property
     def active(self) -> list[Facet]:
@@ -80,7 +89,8 @@ class DirectoryFilter:
 
     def query_string(self, **changes) -> str:
         """The current selection as a query string, e.g. for pagination links."""
-        params = {facet.name: facet.selected_value for facet in self.active}
+        params = {**self.preserved}
+        params.update({facet.name: facet.selected_value for facet in self.active})
         params.update(changes)
         return urlencode({key: value for key, value in params.items() if value})
 

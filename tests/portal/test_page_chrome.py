@@ -112,9 +112,10 @@ def test_main_menu_lists_pages_shown_in_menus_and_marks_the_current_one(client, 
     assert [(a.get_text(strip=True), a["href"]) for a in links] == [
         ("Labs", "/en/labs/"),
         ("Partners", "/en/partners/"),
+        ("Workshops", "/en/workshops/"),
         ("About the project", "/en/about-the-project/"),
     ]
-    assert [a.get("aria-current") for a in links] == [None, None, "page"]
+    assert [a.get("aria-current") for a in links] == [None, None, None, "page"]
     nested = soup_of(client.get("/en/labs/growing-older-in-the-nordstadt/"))
     assert nested.select("nav.main-nav a")[0]["aria-current"] == "true"
 
@@ -168,11 +169,12 @@ def test_no_inline_styles_or_scripts_and_no_third_party_resources(client, demo, 
             assert url.startswith(("/", "http://testserver/")), (path, url)
 
 
-@pytest.mark.parametrize(("path", "budget"), [("/de/", 27), ("/en/about-the-project/", 18)])
+@pytest.mark.parametrize(("path", "budget"), [("/de/", 29), ("/en/about-the-project/", 18)])
 def test_page_query_budget(client, demo, django_assert_max_num_queries, path, budget):
     """Site, locale and routing (Wagtail), then one query each for texts, settings, menu,
     translations, legal links and images; the home page adds its lab and partner sections
-    (featured labs, their images and sector mix, directories, partner logos). Nothing grows
+    (next workshops and their images, featured labs with images and sector mix, directories,
+    partner logos). Nothing grows
     with the amount of content; tests/labs pins that with 3 and 30 labs."""
     client.get(path)  # warm the per-process caches like a running server
     with django_assert_max_num_queries(budget):

@@ -1,0 +1,385 @@
+"""Workshops (events), workshop series and the workshop directory."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, PageManager, PageQuerySet, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from portal.blocks import BaseStreamBlock
+from portal.models import BasePage
+
+
+class EventFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    POSTPONED = "postponed", _("Postponed")
+    MOVED_ONLINE = "moved_online", _("Moved online")
+
+
+class RegistrationMode(models.TextChoices):
+    NONE = "none", _("No registration")
+    EXTERNAL = "external", _("External registration page")
+    BUILT_IN = "built_in", _("Registration form on this page")
+
+
+def goals_field():
+    return StreamField(
+        [("goal", blocks.CharBlock(label=_("Goal"), max_length=300))],
+        verbose_name=_("goals"),
+        blank=True,
+    )
+
+
+class EventPageQuerySet(PageQuerySet):
+    """The filters listings, feeds, the home page and lab pages share.
+
+    Upcoming or past is decided by the end, so an event running now is still upcoming.
+    """
+
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now()).order_by("start", "pk")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start", "-pk")
+
+    def in_series(self, series):
+        return self.child_of(series)
+
+    def for_lab(self, lab):
+        """Events linked to `lab` in any language (links point at the German lab)."""
+        return self.filter(related_labs__translation_key=lab.translation_key).distinct()
+
+    def in_format(self, event_format):
+        return self.filter(event_format=event_format)
+
+    def in_month(self, year: int, month: int):
+        tz = timezone.get_current_timezone()
+        return self.annotate(start_month=TruncMonth("start", tzinfo=tz)).filter(
+            start_month__year=year, start_month__month=month
+        )
+
+    def involving_actor(self, actor):
+        """Events an actor organises or speaks at (matched across languages)."""
+        return self.filter(
+            models.Q(organiser__translation_key=actor.translation_key)
+            | models.Q(speakers__actor__translation_key=actor.translation_key)
+        ).distinct()
+
+
+class EventIndexPage(RoutablePageMixin, BasePage):
+    """The workshop directory: upcoming workshops, the archive, filters and calendars."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("teaser"), FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["events.EventSeriesPage", "events.EventPage"]
+    max_count_per_parent = 1
+    page_description = _("The directory of all workshops; create it once per language.")
+
+    class Meta:
+        verbose_name = _("workshop directory")
+
+    @path("")
+    def directory(self, request):
+        from . import selectors
+
+        context = self.get_context(request)
+        context.update(selectors.event_directory(self, request))
+        return self.render(request, context_overrides=context)
+
+    @path("calendar/")
+    def calendar(self, request):
+        from . import feeds
+
+        return feeds.directory_calendar(self, request)
+
+    @path("feed/")
+    def feed(self, request):
+        from . import feeds
+
+        return feeds.UpcomingEventsFeed(self)(request)
+
+
+class EventSeriesPage(RoutablePageMixin, BasePage):
+    """A numbered workshop series; its parts are its child pages."""
+
+    description = StreamField(BaseStreamBlock(), verbose_name=_("description"), blank=True)
+    goals = goals_field()
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("teaser"),
+        FieldPanel("goals"),
+        FieldPanel("description"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("description")]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = ["events.EventPage"]
+    page_description = _("A workshop series; add its parts as child pages.")
+
+    class Meta:
+        verbose_name = _("workshop series")
+
+    @path("")
+    def overview(self, request):
+        from . import selectors
+
+        context = self.get_context(request)
+        context.update(selectors.series_details(self, request))
+        return self.render(request, context_overrides=context)
+
+    @path("calendar/")
+    def calendar(self, request):
+        from . import feeds
+
+        return feeds.series_calendar(self, request)
+
+
+PART_NUMBER_TAKEN = _("Another part of this series already has this number.")
+
+
+class EventPageForm(WagtailAdminPageForm):
+    """Checks the part number against the parent a new page is being created under."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.instance.part_number = cleaned_data.get("part_number")
+        if self.parent_page is not None and self.instance.part_number_taken(self.parent_page):
+            self.add_error("part_number", PART_NUMBER_TAKEN)
+        return cleaned_data
+
+
+class EventPage(RoutablePageMixin, BasePage):
+    """One workshop or event."""
+
+    base_form_class = EventPageForm
+
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(_("all day"), default=False)
+    event_format = models.CharField(
+        _("format"), max_length=20, choices=EventFormat.choices, default=EventFormat.IN_PERSON
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    part_number = models.PositiveSmallIntegerField(
+        _("part number"),
+        null=True,
+        blank=True,
+        help_text=_("Its number within the series, e.g. 2 for the second workshop."),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.TextField(_("venue address"), blank=True)
+    online_note = models.TextField(
+        _("online access"),
+        blank=True,
+        help_text=_("How to take part online; the access link is sent to registered people."),
+    )
+    online_url = models.URLField(_("public online link"), blank=True)
+    organiser = models.ForeignKey(
+        "labs.ActorPage",
+        verbose_name=_("organiser"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organised_events",
+    )
+    target_audience = models.TextField(_("target audience"), blank=True)
+    goals = goals_field()
+    body = StreamField(BaseStreamBlock(), verbose_name=_("description"), blank=True)
+    related_labs = ParentalManyToManyField(
+        "labs.LabPage",
+        verbose_name=_("related labs"),
+        blank=True,
+        related_name="events",
+    )
+    cost_note = models.CharField(
+        _("cost"), max_length=200, blank=True, help_text=_("Leave empty if free of charge.")
+    )
+    registration_mode = models.CharField(
+        _("registration"),
+        max_length=20,
+        choices=RegistrationMode.choices,
+        default=RegistrationMode.NONE,
+    )
+    registration_url = models.URLField(_("registration page"), blank=True)
+
+    objects = PageManager.from_queryset(EventPageQuerySet)()
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("teaser"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end"), FieldPanel("all_day")]),
+                FieldRowPanel([FieldPanel("status"), FieldPanel("event_format")]),
+                FieldPanel("part_number"),
+            ],
+            _("Date and format"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldPanel("online_note"),
+                FieldPanel("online_url"),
+            ],
+            _("Place"),
+        ),
+        FieldPanel("image"),
+        FieldPanel("organiser"),
+        InlinePanel("speakers", label=_("Speakers")),
+        FieldPanel("target_audience"),
+        FieldPanel("goals"),
+        InlinePanel("agenda_items", label=_("Agenda")),
+        FieldPanel("body"),
+        FieldPanel("related_labs", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [
+                FieldPanel("cost_note"),
+                FieldPanel("registration_mode"),
+                FieldPanel("registration_url"),
+            ],
+            _("Cost and registration"),
+        ),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("venue_name"),
+        index.SearchField("venue_address"),
+        index.SearchField("target_audience"),
+        index.SearchField("body"),
+        index.FilterField("start"),
+        index.FilterField("end"),
+    ]
+    parent_page_types = ["events.EventIndexPage", "events.EventSeriesPage"]
+    subpage_types = []
+    page_description = _("A workshop or event with date, place, speakers and agenda.")
+
+    class Meta:
+        verbose_name = _("workshop")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("The end must not be before the start.")
+        if self.registration_mode == RegistrationMode.EXTERNAL and not self.registration_url:
+            errors["registration_url"] = _("Enter the address of the registration page.")
+        if self.path and self.depth and self.part_number_taken(self.get_parent()):
+            errors["part_number"] = PART_NUMBER_TAKEN
+        if errors:
+            raise ValidationError(errors)
+
+    def part_number_taken(self, parent) -> bool:
+        """Whether a sibling in the same language already has this part number."""
+        if not self.part_number or parent is None:
+            return False
+        siblings = EventPage.objects.child_of(parent).filter(part_number=self.part_number)
+        if self.locale_id:
+            siblings = siblings.filter(locale_id=self.locale_id)
+        return siblings.exclude(pk=self.pk).exists() if self.pk else siblings.exists()
+
+    @property
+    def preview_image(self):
+        return self.social_image or self.image
+
+    @property
+    def is_cancelled(self):
+        return self.status == EventStatus.CANCELLED
+
+    @path("")
+    def details(self, request):
+        from . import selectors
+
+        context = self.get_context(request)
+        context.update(selectors.event_details(self, request))
+        return self.render(request, context_overrides=context)
+
+    @path("calendar/")
+    def calendar(self, request):
+        from . import feeds
+
+        return feeds.event_calendar(self, request)
+
+
+class EventSpeaker(TranslatableMixin, Orderable):
+    event = ParentalKey(EventPage, related_name="speakers", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        "labs.ActorPage",
+        verbose_name=_("actor page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speaker_roles",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("role"),
+        FieldPanel("organisation"),
+        FieldPanel("actor"),
+        FieldPanel("photo"),
+    ]
+    translatable_fields = [
+        SynchronizedField("name"),
+        TranslatableField("role"),
+        TranslatableField("organisation"),
+        SynchronizedField("actor"),
+        SynchronizedField("photo"),
+    ]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+
+class AgendaItem(TranslatableMixin, Orderable):
+    event = ParentalKey(EventPage, related_name="agenda_items", on_delete=models.CASCADE)
+    time = models.TimeField(_("time"))
+    item = models.CharField(_("item"), max_length=300)
+
+    panels = [FieldRowPanel([FieldPanel("time"), FieldPanel("item")])]
+    translatable_fields = [SynchronizedField("time"), TranslatableField("item")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")

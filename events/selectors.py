@@ -1,0 +1,275 @@
+"""Queries behind the workshop pages, the directory, feeds and the sections on other pages.
+
+Fixed query counts whatever the number of events or speakers (tests pin them).
+"""
+
+import re
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from labs.models import ActorPage, LabPage
+from portal.filters import DirectoryFilter, Facet, Option, paginate
+from portal.images import with_renditions
+from portal.translation import localize
+
+from .models import EventFormat, EventPage, EventSeriesPage
+
+EVENT_CARD_IMAGE = "fill-480x270"
+SPEAKER_PHOTO = "fill-160x160"
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def attach_series(events, series_pages):
+    """Give each event its series page (by tree path), without a query per event."""
+    by_path = {series.path: series for series in series_pages}
+    for event in events:
+        event.series = by_path.get(event.path[: -EventPage.steplen])
+    return events
+
+
+def month_options(events) -> list[Option]:
+    tz = timezone.get_current_timezone()
+    months = (
+        events.order_by()
+        .annotate(start_month=TruncMonth("start", tzinfo=tz))
+        .values_list("start_month", flat=True)
+        .distinct()
+    )
+    return [
+        Option(f"{month:%Y-%m}", date_format(month, "YEAR_MONTH_FORMAT"))
+        for month in sorted(set(months))
+    ]
+
+
+def count_per_month(queryset):
+    tz = timezone.get_current_timezone()
+    rows = (
+        queryset.order_by()
+        .annotate(start_month=TruncMonth("start", tzinfo=tz))
+        .values("start_month")
+        .annotate(results=Count("pk", distinct=True))
+    )
+    return {f"{row['start_month']:%Y-%m}": row["results"] for row in rows}
+
+
+def apply_month(queryset, value):
+    year, month = (int(part) for part in MONTH.match(value).groups())
+    return queryset.in_month(year, month)
+
+
+def event_facets(index, events, *, with_month=True) -> list[Facet]:
+    series_pages = list(EventSeriesPage.objects.live().child_of(index).order_by("title"))
+    series_by_pk = {str(series.pk): series for series in series_pages}
+    labs = list(LabPage.objects.live().filter(locale_id=index.locale_id).order_by("title"))
+    labs_by_pk = {str(lab.pk): lab for lab in labs}
+    lab_option_by_key = {lab.translation_key: str(lab.pk) for lab in labs}
+
+    def count_per_lab(queryset):
+        rows = (
+            queryset.order_by()
+            .values("related_labs__translation_key")
+            .annotate(results=Count("pk", distinct=True))
+        )
+        return {
+            lab_option_by_key[row["related_labs__translation_key"]]: row["results"]
+            for row in rows
+            if row["related_labs__translation_key"] in lab_option_by_key
+        }
+
+    def count_per_series(queryset):
+        paths = {series.path: str(series.pk) for series in series_pages}
+        counts = {}
+        for path in queryset.values_list("path", flat=True):
+            key = paths.get(path[: -EventPage.steplen])
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    facets = [
+        Facet(
+            name="series",
+            label=_("Series"),
+            options=[Option(str(series.pk), series.title) for series in series_pages],
+            apply=lambda queryset, value: queryset.in_series(series_by_pk[value]),
+            counter=count_per_series,
+        ),
+        Facet(
+            name="lab",
+            label=_("Lab"),
+            options=[Option(str(lab.pk), lab.title) for lab in labs],
+            apply=lambda queryset, value: queryset.for_lab(labs_by_pk[value]),
+            counter=count_per_lab,
+        ),
+        Facet(
+            name="format",
+            label=_("Format"),
+            options=[Option(choice.value, choice.label) for choice in EventFormat],
+            apply=lambda queryset, value: queryset.in_format(value),
+            count_by="event_format",
+        ),
+    ]
+    if with_month:
+        facets.append(
+            Facet(
+                name="month",
+                label=_("Month"),
+                options=month_options(events),
+                apply=apply_month,
+                counter=count_per_month,
+            )
+        )
+    return facets, series_pages
+
+
+def event_directory(index, request) -> dict:
+    past = request.GET.get("when") == "past"
+    events = EventPage.objects.live().public().descendant_of(index)
+    events = events.past() if past else events.upcoming()
+    facets, series_pages = event_facets(index, events)
+    directory = DirectoryFilter(facets, request.GET, preserved={"when": "past"} if past else {})
+    directory.count_options(events)
+    results = with_renditions(directory.apply(events), "image", EVENT_CARD_IMAGE)
+    page = paginate(request, results)
+    page.object_list = attach_series(list(page.object_list), series_pages)
+    return {"directory": directory, "events": page, "showing_past": past}
+
+
+def series_details(series, request) -> dict:
+    parts = list(
+        with_renditions(
+            EventPage.objects.live().public().child_of(series), "image", EVENT_CARD_IMAGE
+        ).order_by("part_number", "start")
+    )
+    now = timezone.now()
+    for part in parts:
+        part.is_past = part.end < now
+    return {"parts": parts, "structured_data": series_structured_data(series, parts, request)}
+
+
+def event_details(event, request) -> dict:
+    parent = event.get_parent().specific
+    series = parent if isinstance(parent, EventSeriesPage) else None
+    parts = []
+    if series is not None:
+        parts = list(EventPage.objects.live().child_of(series).order_by("part_number", "start"))
+    position = next((i for i, part in enumerate(parts) if part.pk == event.pk), None)
+    speaker_rows = list(
+        with_renditions(event.speakers.all().select_related("actor"), "photo", SPEAKER_PHOTO)
+    )
+    actor_queryset = ActorPage.objects.live()
+    linked = localize([row.actor for row in speaker_rows if row.actor], queryset=actor_queryset)
+    linked_by_key = {actor.translation_key: actor for actor in linked}
+    for row in speaker_rows:
+        row.actor_page = linked_by_key.get(row.actor.translation_key) if row.actor else None
+    organiser = localize([event.organiser], queryset=actor_queryset)[0] if event.organiser else None
+    labs = localize(list(event.related_labs.all()), queryset=LabPage.objects.live())
+    return {
+        "series": series,
+        "part_count": len(parts),
+        "previous_part": parts[position - 1] if position else None,
+        "next_part": parts[position + 1]
+        if position is not None and position + 1 < len(parts)
+        else None,
+        "speakers": speaker_rows,
+        "organiser": organiser,
+        "labs": [lab for lab in labs if lab.live],
+        "agenda": list(event.agenda_items.all()),
+        "is_past": event.end < timezone.now(),
+        "structured_data": event_structured_data(event, speaker_rows, organiser, request),
+    }
+
+
+def upcoming(locale_id, limit=3):
+    events = EventPage.objects.live().public().filter(locale_id=locale_id).upcoming()
+    return list(with_renditions(events, "image", EVENT_CARD_IMAGE)[:limit])
+
+
+def upcoming_for_lab(lab, limit=5):
+    events = EventPage.objects.live().public().filter(locale_id=lab.locale_id)
+    return list(events.for_lab(lab).upcoming()[:limit])
+
+
+def for_actor(actor, limit=10):
+    events = EventPage.objects.live().public().filter(locale_id=actor.locale_id)
+    return list(events.involving_actor(actor).order_by("-start")[:limit])
+
+
+ATTENDANCE_MODES = {
+    EventFormat.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
+    EventFormat.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
+    EventFormat.HYBRID: "https://schema.org/MixedEventAttendanceMode",
+}
+EVENT_STATUSES = {
+    "scheduled": "https://schema.org/EventScheduled",
+    "cancelled": "https://schema.org/EventCancelled",
+    "postponed": "https://schema.org/EventPostponed",
+    "moved_online": "https://schema.org/EventMovedOnline",
+}
+
+
+def event_structured_data(event, speakers, organiser, request) -> dict:
+    url = request.build_absolute_uri(event.get_url(request))
+    locations = []
+    if event.event_format in (EventFormat.IN_PERSON, EventFormat.HYBRID) or event.venue_name:
+        locations.append(
+            {
+                "@type": "Place",
+                "name": event.venue_name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": event.venue_address.replace("\n", ", "),
+                },
+            }
+        )
+    if event.event_format in (EventFormat.ONLINE, EventFormat.HYBRID):
+        locations.append({"@type": "VirtualLocation", "url": event.online_url or url})
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.teaser,
+        "url": url,
+        "startDate": timezone.localtime(event.start).isoformat(),
+        "endDate": timezone.localtime(event.end).isoformat(),
+        "eventStatus": EVENT_STATUSES[event.status],
+        "eventAttendanceMode": ATTENDANCE_MODES[event.event_format],
+        "location": locations,
+        "performer": [
+            {"@type": "Person", "name": speaker.name, "affiliation": speaker.organisation}
+            for speaker in speakers
+        ],
+        "isAccessibleForFree": not event.cost_note,
+        "inLanguage": translation.get_language(),
+    }
+    if organiser is not None:
+        data["organizer"] = {
+            "@type": "Organization",
+            "name": organiser.title,
+            "url": request.build_absolute_uri(organiser.get_url(request)),
+        }
+    if event.image:
+        data["image"] = event.image.get_rendition("fill-1200x630").full_url
+    return data
+
+
+def series_structured_data(series, parts, request) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "EventSeries",
+        "name": series.title,
+        "description": series.teaser,
+        "url": request.build_absolute_uri(series.get_url(request)),
+        "subEvent": [
+            {
+                "@type": "Event",
+                "name": part.title,
+                "startDate": timezone.localtime(part.start).isoformat(),
+                "url": request.build_absolute_uri(part.get_url(request)),
+            }
+            for part in parts
+        ],
+    }
