@@ -66,7 +66,11 @@ def urls_to_measure(env: dict) -> dict[str, str]:
     script = """
 import json
 from django.contrib.staticfiles.storage import staticfiles_storage
+from events.models import EventIndexPage, EventPage, EventSeriesPage
 from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+event_index = EventIndexPage.objects.get(locale__language_code="de")
+event = EventPage.objects.live().filter(locale__language_code="de", part_number=2).first()
+series = EventSeriesPage.objects.get(locale__language_code="de")
 lab = LabPage.objects.live().filter(locale__language_code="de").order_by("pk").first()
 actor = ActorPage.objects.live().filter(locale__language_code="de", partner_roles__isnull=False)
 actor = actor.order_by("pk").first()
@@ -81,6 +85,11 @@ print(json.dumps({
     "actor index": actor_index.url,
     "actor index, filtered": actor_index.url + "?sector=research",
     "actor page": actor.url,
+    "event index": event_index.url,
+    "event index, filtered": event_index.url + "?format=in_person",
+    "event page": event.url,
+    "series page": series.url,
+    "full .ics feed": event_index.url + "calendar/",
     "sitemap": "/sitemap.xml",
 }))
 """

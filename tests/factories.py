@@ -1,5 +1,8 @@
+import datetime
+
 import factory
 import wagtail_factories
+from django.utils import timezone
 from wagtail.models import Locale
 
 from home.models import ContentPage
@@ -51,3 +54,12 @@ class LabPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = "labs.LabPage"
+
+
+class EventPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Werkstatt {n}")
+    start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
+    end = factory.LazyAttribute(lambda event: event.start + datetime.timedelta(hours=3))
+
+    class Meta:
+        model = "events.EventPage"
