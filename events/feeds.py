@@ -63,13 +63,18 @@ def series_calendar(series, request):
     return calendar_response(events, request, series.title, f"{series.slug}.ics")
 
 
-def directory_calendar(index, request):
-    """All workshops of the directory, filtered like the listing (series, lab, format)."""
+def filtered(index, events, request):
+    """Feeds accept the listing's filters (series, lab, format), ignoring unknown values."""
     from .selectors import event_facets
 
-    events = EventPage.objects.live().public().descendant_of(index).order_by("start")
     facets, _series = event_facets(index, events, with_month=False)
-    events = DirectoryFilter(facets, request.GET).apply(events)
+    return DirectoryFilter(facets, request.GET).apply(events)
+
+
+def directory_calendar(index, request):
+    """All workshops of the directory, filtered like the listing."""
+    events = EventPage.objects.live().public().descendant_of(index).order_by("start")
+    events = filtered(index, events, request)
     return calendar_response(events, request, index.title, f"{index.slug}.ics")
 
 
@@ -94,7 +99,8 @@ class UpcomingEventsFeed(Feed):
         return index.get_url(self.request)
 
     def items(self, index):
-        return EventPage.objects.live().public().descendant_of(index).upcoming()[:50]
+        events = EventPage.objects.live().public().descendant_of(index).upcoming()
+        return filtered(index, events, self.request)[:50]
 
     def item_title(self, event):
         if event.status == EventStatus.CANCELLED:

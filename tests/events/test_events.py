@@ -424,3 +424,10 @@ def test_event_page_needs_the_same_queries_for_3_and_30_speakers(client, demo):
         EventSpeaker.objects.create(event=event, name=f"Gast {number}", actor=actor)
     assert event.speakers.count() == 30
     assert count_queries(client, PART_TWO_EN) == few
+
+
+@pytest.mark.parametrize(("query", "count"), [("?format=online", 2), ("?format=xyz&series=abc", 5)])
+def test_atom_feed_accepts_the_listing_filters(client, demo, query, count):
+    feed = feedparser.parse(client.get("/de/werkstaetten/feed/" + query).content)
+    assert not feed.bozo
+    assert len(feed.entries) == count
