@@ -103,8 +103,11 @@ def build(builder):
         ),
     )
 
-    def speaker(name, role_de, role_en, organisation_de, organisation_en, actor_slug=None):
+    def speaker(
+        position, name, role_de, role_en, organisation_de, organisation_en, actor_slug=None
+    ):
         return EventSpeaker(
+            sort_order=position,
             name=name,
             role=t.pair(role_de, role_en),
             organisation=t.pair(organisation_de, organisation_en),
@@ -113,8 +116,8 @@ def build(builder):
 
     def agenda(*entries):
         return [
-            AgendaItem(time=datetime.time(hour, minute), item=t.pair(de, en))
-            for (hour, minute), de, en in entries
+            AgendaItem(sort_order=position, time=datetime.time(hour, minute), item=t.pair(de, en))
+            for position, ((hour, minute), de, en) in enumerate(entries)
         ]
 
     common_goals_part_two = [
@@ -191,6 +194,7 @@ def build(builder):
             organiser=actors["stadt-dortmund-soziales"],
             speakers=[
                 speaker(
+                    0,
                     "Aylin Demir",
                     "Koordination des Labors",
                     "Lab coordination",
@@ -199,6 +203,7 @@ def build(builder):
                     "stadt-dortmund-soziales",
                 ),
                 speaker(
+                    1,
                     "Dr. Miriam Sommer",
                     "Moderation",
                     "Facilitation",
@@ -207,6 +212,7 @@ def build(builder):
                     "miriam-sommer",
                 ),
                 speaker(
+                    2,
                     "Jonas Krüger",
                     "Quartiersmanagement",
                     "Neighbourhood management",

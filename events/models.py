@@ -1,9 +1,10 @@
 """Workshops (events), workshop series and the workshop directory."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -70,10 +71,11 @@ class EventPageQuerySet(PageQuerySet):
         return self.filter(event_format=event_format)
 
     def in_month(self, year: int, month: int):
+        """Events starting in that month, local time (a range works alike on every database)."""
         tz = timezone.get_current_timezone()
-        return self.annotate(start_month=TruncMonth("start", tzinfo=tz)).filter(
-            start_month__year=year, start_month__month=month
-        )
+        first = datetime.datetime(year, month, 1, tzinfo=tz)
+        following = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        return self.filter(start__gte=first, start__lt=following)
 
     def involving_actor(self, actor):
         """Events an actor organises or speaks at (matched across languages)."""

@@ -158,7 +158,11 @@ def event_details(event, request) -> dict:
         parts = list(EventPage.objects.live().child_of(series).order_by("part_number", "start"))
     position = next((i for i, part in enumerate(parts) if part.pk == event.pk), None)
     speaker_rows = list(
-        with_renditions(event.speakers.all().select_related("actor"), "photo", SPEAKER_PHOTO)
+        with_renditions(
+            event.speakers.all().select_related("actor").order_by("sort_order", "pk"),
+            "photo",
+            SPEAKER_PHOTO,
+        )
     )
     actor_queryset = ActorPage.objects.live()
     linked = localize([row.actor for row in speaker_rows if row.actor], queryset=actor_queryset)
@@ -166,7 +170,7 @@ def event_details(event, request) -> dict:
     for row in speaker_rows:
         row.actor_page = linked_by_key.get(row.actor.translation_key) if row.actor else None
     organiser = localize([event.organiser], queryset=actor_queryset)[0] if event.organiser else None
-    labs = localize(list(event.related_labs.all()), queryset=LabPage.objects.live())
+    labs = localize(list(event.related_labs.order_by("pk")), queryset=LabPage.objects.live())
     return {
         "series": series,
         "part_count": len(parts),
@@ -177,7 +181,7 @@ def event_details(event, request) -> dict:
         "speakers": speaker_rows,
         "organiser": organiser,
         "labs": [lab for lab in labs if lab.live],
-        "agenda": list(event.agenda_items.all()),
+        "agenda": list(event.agenda_items.order_by("sort_order", "time", "pk")),
         "is_past": event.end < timezone.now(),
         "structured_data": event_structured_data(event, speaker_rows, organiser, request),
     }

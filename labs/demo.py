@@ -224,7 +224,11 @@ def build(builder):
         )
 
     def partners(*entries):
-        return [LabPartner(actor=actors[slug], role=role) for slug, role in entries]
+        # an explicit order: rows built in code have no sort_order otherwise
+        return [
+            LabPartner(actor=actors[slug], role=role, sort_order=position)
+            for position, (slug, role) in enumerate(entries)
+        ]
 
     def goals(*pairs):
         return [("goal", t.pair(de, en)) for de, en in pairs]

@@ -129,7 +129,7 @@ def lab_directory(index, request) -> dict:
 
 
 def lab_details(lab, request) -> dict:
-    partner_rows = list(lab.partners.all().select_related("actor"))
+    partner_rows = list(lab.partners.all().select_related("actor").order_by("sort_order", "pk"))
     actors = localize(
         [row.actor for row in partner_rows],
         queryset=with_renditions(ActorPage.objects.live(), "logo", LOGO_SMALL),
