@@ -208,7 +208,7 @@ def build(builder):
                     "Moderation",
                     "Facilitation",
                     "Zentrum für Beteiligungsforschung",
-                    "Centre for participation research",
+                    "Zentrum für Beteiligungsforschung",
                     "miriam-sommer",
                 ),
                 speaker(

@@ -20,7 +20,7 @@ def ical_event(event, request) -> icalendar.Event:
     component.add("dtstamp", event.last_published_at or timezone.now())
     if event.all_day:
         start = timezone.localtime(event.start).date()
-        end = timezone.localtime(event.end).date() + datetime.timedelta(days=1)
+        end = event.last_day + datetime.timedelta(days=1)  # DTEND of a date is exclusive
         component.add("dtstart", start)
         component.add("dtend", end)
     else:
@@ -67,7 +67,7 @@ def filtered(index, events, request):
     """Feeds accept the listing's filters (series, lab, format), ignoring unknown values."""
     from .selectors import event_facets
 
-    facets, _series = event_facets(index, events, with_month=False)
+    facets, _series = event_facets(index, events)
     return DirectoryFilter(facets, request.GET).apply(events)
 
 

@@ -8,7 +8,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -18,7 +17,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage
+from portal.models import BasePage, goals_field
 
 
 class EventFormat(models.TextChoices):
@@ -38,14 +37,6 @@ class RegistrationMode(models.TextChoices):
     NONE = "none", _("No registration")
     EXTERNAL = "external", _("External registration page")
     BUILT_IN = "built_in", _("Registration form on this page")
-
-
-def goals_field():
-    return StreamField(
-        [("goal", blocks.CharBlock(label=_("Goal"), max_length=300))],
-        verbose_name=_("goals"),
-        blank=True,
-    )
 
 
 class EventPageQuerySet(PageQuerySet):
@@ -164,8 +155,14 @@ class EventPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
         self.instance.part_number = cleaned_data.get("part_number")
-        if self.parent_page is not None and self.instance.part_number_taken(self.parent_page):
-            self.add_error("part_number", PART_NUMBER_TAKEN)
+        parent = self.parent_page
+        if parent is None and self.instance.path:
+            parent = self.instance.get_parent()
+        if parent is not None:
+            # checked here with the parent known; the model's clean need not repeat it
+            self.instance._part_number_checked = True
+            if self.instance.part_number_taken(parent):
+                self.add_error("part_number", PART_NUMBER_TAKEN)
         return cleaned_data
 
 
@@ -295,7 +292,8 @@ class EventPage(RoutablePageMixin, BasePage):
             errors["end"] = _("The end must not be before the start.")
         if self.registration_mode == RegistrationMode.EXTERNAL and not self.registration_url:
             errors["registration_url"] = _("Enter the address of the registration page.")
-        if self.path and self.depth and self.part_number_taken(self.get_parent()):
+        checked_by_form = getattr(self, "_part_number_checked", False)
+        if self.path and not checked_by_form and self.part_number_taken(self.get_parent()):
             errors["part_number"] = PART_NUMBER_TAKEN
         if errors:
             raise ValidationError(errors)
@@ -316,6 +314,19 @@ class EventPage(RoutablePageMixin, BasePage):
     @property
     def is_cancelled(self):
         return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_past(self):
+        return self.end < timezone.now()
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last local day of an all-day event; an end at midnight belongs to the day before."""
+        end = timezone.localtime(self.end)
+        start = timezone.localtime(self.start)
+        if end.time() == datetime.time(0, 0) and end.date() > start.date():
+            return end.date() - datetime.timedelta(days=1)
+        return end.date()
 
     @path("")
     def details(self, request):

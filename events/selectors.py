@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from labs.models import ActorPage, LabPage
+from labs.selectors import lab_facet
 from portal.filters import DirectoryFilter, Facet, Option, paginate
 from portal.images import with_renditions
 from portal.translation import localize
@@ -62,11 +63,8 @@ def apply_month(queryset, value):
 
 
 def event_facets(index, events, *, with_month=True) -> list[Facet]:
-    series_pages = list(EventSeriesPage.objects.live().child_of(index).order_by("title"))
+    series_pages = list(EventSeriesPage.objects.live().public().child_of(index).order_by("title"))
     series_by_pk = {str(series.pk): series for series in series_pages}
-    labs = list(LabPage.objects.live().filter(locale_id=index.locale_id).order_by("title"))
-    labs_by_pk = {str(lab.pk): lab for lab in labs}
-    lab_option_by_key = {lab.translation_key: str(lab.pk) for lab in labs}
 
     def count_per_lab(queryset):
         rows = (
@@ -74,11 +72,7 @@ def event_facets(index, events, *, with_month=True) -> list[Facet]:
             .values("related_labs__translation_key")
             .annotate(results=Count("pk", distinct=True))
         )
-        return {
-            lab_option_by_key[row["related_labs__translation_key"]]: row["results"]
-            for row in rows
-            if row["related_labs__translation_key"] in lab_option_by_key
-        }
+        return {row["related_labs__translation_key"]: row["results"] for row in rows}
 
     def count_per_series(queryset):
         paths = {series.path: str(series.pk) for series in series_pages}
@@ -97,12 +91,10 @@ def event_facets(index, events, *, with_month=True) -> list[Facet]:
             apply=lambda queryset, value: queryset.in_series(series_by_pk[value]),
             counter=count_per_series,
         ),
-        Facet(
-            name="lab",
-            label=_("Lab"),
-            options=[Option(str(lab.pk), lab.title) for lab in labs],
-            apply=lambda queryset, value: queryset.for_lab(labs_by_pk[value]),
-            counter=count_per_lab,
+        lab_facet(
+            index.locale_id,
+            apply=lambda queryset, lab: queryset.for_lab(lab),
+            count_per_lab_key=count_per_lab,
         ),
         Facet(
             name="format",
@@ -140,13 +132,8 @@ def event_directory(index, request) -> dict:
 
 def series_details(series, request) -> dict:
     parts = list(
-        with_renditions(
-            EventPage.objects.live().public().child_of(series), "image", EVENT_CARD_IMAGE
-        ).order_by("part_number", "start")
+        EventPage.objects.live().public().child_of(series).order_by("part_number", "start")
     )
-    now = timezone.now()
-    for part in parts:
-        part.is_past = part.end < now
     return {"parts": parts, "structured_data": series_structured_data(series, parts, request)}
 
 
@@ -155,7 +142,9 @@ def event_details(event, request) -> dict:
     series = parent if isinstance(parent, EventSeriesPage) else None
     parts = []
     if series is not None:
-        parts = list(EventPage.objects.live().child_of(series).order_by("part_number", "start"))
+        parts = list(
+            EventPage.objects.live().public().child_of(series).order_by("part_number", "start")
+        )
     position = next((i for i, part in enumerate(parts) if part.pk == event.pk), None)
     speaker_rows = list(
         with_renditions(
@@ -170,10 +159,12 @@ def event_details(event, request) -> dict:
     for row in speaker_rows:
         row.actor_page = linked_by_key.get(row.actor.translation_key) if row.actor else None
     organiser = localize([event.organiser], queryset=actor_queryset)[0] if event.organiser else None
-    labs = localize(list(event.related_labs.order_by("pk")), queryset=LabPage.objects.live())
+    labs = localize(
+        list(event.related_labs.order_by("pk")), queryset=LabPage.objects.live().public()
+    )
     return {
         "series": series,
-        "part_count": len(parts),
+        "part_count": max((part.part_number or 0 for part in parts), default=0),
         "previous_part": parts[position - 1] if position else None,
         "next_part": parts[position + 1]
         if position is not None and position + 1 < len(parts)
@@ -182,7 +173,6 @@ def event_details(event, request) -> dict:
         "organiser": organiser,
         "labs": [lab for lab in labs if lab.live],
         "agenda": list(event.agenda_items.order_by("sort_order", "time", "pk")),
-        "is_past": event.end < timezone.now(),
         "structured_data": event_structured_data(event, speaker_rows, organiser, request),
     }
 

@@ -4,7 +4,6 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Orderable, PageManager, PageQuerySet, TranslatableMixin
@@ -12,7 +11,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage
+from portal.models import BasePage, goals_field
 
 
 class Sector(models.TextChoices):
@@ -151,11 +150,7 @@ class LabPage(BasePage):
         max_length=200,
         help_text=_("The key local problem the lab works on, e.g. demographic change."),
     )
-    goals = StreamField(
-        [("goal", blocks.CharBlock(label=_("Goal"), max_length=300))],
-        verbose_name=_("goals"),
-        blank=True,
-    )
+    goals = goals_field()
     body = StreamField(BaseStreamBlock(), verbose_name=_("approach"), blank=True)
     phase = models.PositiveSmallIntegerField(
         _("phase"), choices=Phase.choices, null=True, blank=True

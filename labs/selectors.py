@@ -40,7 +40,7 @@ def sector_mix(labs) -> dict[int, list[dict]]:
     """Partners per sector for each lab, all five sectors, zeros included (one query)."""
     counts = defaultdict(dict)
     rows = (
-        LabPartner.objects.filter(lab__in=labs)
+        LabPartner.objects.filter(lab__in=labs, actor__live=True)
         .values("lab_id", "actor__sector")
         .annotate(partners=Count("actor__translation_key", distinct=True))
     )
@@ -149,24 +149,40 @@ def lab_details(lab, request) -> dict:
     }
 
 
+def lab_facet(locale_id, apply, count_per_lab_key) -> Facet:
+    """The "lab" filter of a directory: the labs of one language as options (by page id).
+
+    Relations to labs point at the German lab page in every language, so `apply(queryset,
+    lab)` and `count_per_lab_key(queryset)` (returning {lab translation key: count}) match
+    labs by translation key; this maps those keys to the options of the visitor's language.
+    """
+    labs = list(LabPage.objects.live().public().filter(locale_id=locale_id).order_by("title"))
+    labs_by_pk = {str(lab.pk): lab for lab in labs}
+    option_by_key = {lab.translation_key: str(lab.pk) for lab in labs}
+
+    def counter(queryset):
+        counts = count_per_lab_key(queryset)
+        return {option_by_key[key]: count for key, count in counts.items() if key in option_by_key}
+
+    return Facet(
+        name="lab",
+        label=_("Lab"),
+        options=[Option(str(lab.pk), lab.title) for lab in labs],
+        apply=lambda queryset, value: apply(queryset, labs_by_pk[value]),
+        counter=counter,
+    )
+
+
 def actor_directory(index, request) -> dict:
     actors = ActorPage.objects.live().public().child_of(index)
-    labs_in_language = list(
-        LabPage.objects.live().public().filter(locale_id=index.locale_id).order_by("title")
-    )
-    labs_by_pk = {str(lab.pk): lab for lab in labs_in_language}
-    lab_option_by_key = {lab.translation_key: str(lab.pk) for lab in labs_in_language}
 
     def count_actors_per_lab(queryset):
         rows = (
-            LabPartner.objects.filter(
-                actor__translation_key__in=queryset.values("translation_key"),
-                lab__translation_key__in=lab_option_by_key,
-            )
+            LabPartner.objects.filter(actor__translation_key__in=queryset.values("translation_key"))
             .values("lab__translation_key")
             .annotate(actors=Count("actor__translation_key", distinct=True))
         )
-        return {lab_option_by_key[row["lab__translation_key"]]: row["actors"] for row in rows}
+        return {row["lab__translation_key"]: row["actors"] for row in rows}
 
     facets = [
         Facet(
@@ -176,12 +192,10 @@ def actor_directory(index, request) -> dict:
             apply=lambda queryset, value: queryset.in_sector(value),
             count_by="sector",
         ),
-        Facet(
-            name="lab",
-            label=_("Lab"),
-            options=[Option(str(lab.pk), lab.title) for lab in labs_in_language],
-            apply=lambda queryset, value: queryset.in_lab(labs_by_pk[value]),
-            counter=count_actors_per_lab,
+        lab_facet(
+            index.locale_id,
+            apply=lambda queryset, lab: queryset.in_lab(lab),
+            count_per_lab_key=count_actors_per_lab,
         ),
     ]
     directory = DirectoryFilter(facets, request.GET)

@@ -19,6 +19,15 @@ from .colours import HEX_COLOUR, MINIMUM_CONTRAST, WHITE, contrast_ratio
 DEFAULT_PRIMARY_COLOUR = "#005a9c"
 
 
+def goals_field():
+    """A list of goals (labs, workshop series, workshops), each translatable on its own."""
+    return StreamField(
+        [("goal", blocks.CharBlock(label=_("Goal"), max_length=300))],
+        verbose_name=_("goals"),
+        blank=True,
+    )
+
+
 class BasePage(Page):
     """Fields every public page has: a teaser for cards and meta descriptions, a social image."""
 

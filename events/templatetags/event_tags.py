@@ -14,9 +14,10 @@ def event_when(event) -> str:
     start, end = timezone.localtime(event.start), timezone.localtime(event.end)
     start_date = date_format(start, _("j F Y"))
     if event.all_day:
-        if start.date() == end.date():
+        last_day = event.last_day
+        if start.date() == last_day:
             return start_date
-        return f"{start_date} – {date_format(end, _('j F Y'))}"
+        return f"{start_date} – {date_format(last_day, _('j F Y'))}"
     if start.date() == end.date():
         return _("%(date)s, %(start)s–%(end)s") % {
             "date": start_date,
@@ -42,7 +43,7 @@ def actor_workshops(context, actor):
 
 
 @register.simple_tag(takes_context=True)
-def webcal_url(context, page, suffix="calendar/"):
+def webcal_url(context, page, query=""):
     request = context["request"]
-    absolute = request.build_absolute_uri(page.get_url(request) + suffix)
-    return "webcal://" + absolute.split("://", 1)[1]
+    absolute = request.build_absolute_uri(page.get_url(request) + "calendar/")
+    return "webcal://" + absolute.split("://", 1)[1] + (f"?{query}" if query else "")

@@ -57,7 +57,7 @@ def test_upcoming_soonest_first_and_archive_newest_first(client, demo):
     upcoming = titles(soup_of(client.get("/de/werkstaetten/")))
     assert upcoming == [
         "Digitale Sprechstunde: Fragen zum Laboraufbau",
-        "Exkursion ins Nordstadt-Labor",
+        "Abgesagt: Exkursion ins Nordstadt-Labor",  # the status is part of the heading
         "2. Werkstatt: Konzeptentwicklung",
         "3. Werkstatt: Aufbau",
         "4. Werkstatt: Verstetigung",
@@ -243,7 +243,7 @@ def test_home_shows_the_next_three_workshops(client, demo):
     section = soup.find(id="upcoming-heading").parent
     assert [a.get_text() for a in section.select(".card__title a")] == [
         "Online consultation: questions about setting up a lab",
-        "Excursion to the Nordstadt lab",
+        "Cancelled: Excursion to the Nordstadt lab",
         "Workshop 2: Concept development",
     ]
 
@@ -297,7 +297,44 @@ def test_all_day_events_are_dates(client, demo):
     (event,) = calendar_of(client.get("/de/werkstaetten/aktionstag/calendar/")).walk("VEVENT")
     assert event.decoded("DTSTART") == datetime.date(2030, 5, 4)
     assert event.decoded("DTEND") == datetime.date(2030, 5, 5)
-    assert event["DTSTART"].params.get("VALUE", "DATE") == "DATE"
+    assert "VALUE=DATE:20300504" in response_text(client, "/de/werkstaetten/aktionstag/calendar/")
+    listing = soup_of(client.get("/de/werkstaetten/aktionstag/"))
+    assert listing.select_one(".event__facts time").get_text() == "4. Mai 2030"
+
+
+def response_text(client, path):
+    return client.get(path).content.decode()
+
+
+def test_all_day_event_ending_at_midnight_keeps_its_days(client, demo):
+    index = EventIndexPage.objects.get(locale__language_code="de")
+    start = timezone.make_aware(datetime.datetime(2030, 5, 4, 0, 0))
+    index.add_child(
+        instance=EventPageFactory.build(
+            title="Wochenende",
+            slug="wochenende",
+            all_day=True,
+            start=start,
+            end=start + datetime.timedelta(days=2),  # Monday 00:00 ends on Sunday
+        )
+    )
+    (event,) = calendar_of(client.get("/de/werkstaetten/wochenende/calendar/")).walk("VEVENT")
+    assert event.decoded("DTEND") == datetime.date(2030, 5, 6)
+    page = soup_of(client.get("/de/werkstaetten/wochenende/"))
+    assert page.select_one(".event__facts time").get_text() == "4. Mai 2030 – 5. Mai 2030"
+
+
+def test_calendar_links_keep_the_listing_filters(client, demo):
+    part_two = EventPage.objects.get(slug="konzeptentwicklung")
+    month = f"{timezone.localtime(part_two.start):%Y-%m}"
+    soup = soup_of(client.get(f"/de/werkstaetten/?month={month}"))
+    download = soup.select_one('.subscribe a[type="text/calendar"]')["href"]
+    assert download == f"/de/werkstaetten/calendar/?month={month}"
+    assert soup.select_one('.subscribe a[href^="webcal://"]')["href"].endswith(f"?month={month}")
+    calendar = calendar_of(client.get(download))
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == [
+        "2. Werkstatt: Konzeptentwicklung"
+    ]
 
 
 def test_pages_announce_calendar_and_feed(client, demo):
@@ -369,12 +406,19 @@ def test_admin_rejects_a_part_number_already_used_in_the_series(admin_client, de
         f"/admin/pages/add/events/eventpage/{series.pk}/", event_form(part_number="2")
     )
     assert response.status_code == 200
-    assert "Ein anderer Teil dieser Reihe hat bereits diese Nummer." in response.content.decode()
+    assert response.content.decode().count("Ein anderer Teil dieser Reihe hat bereits diese") == 1
     ok = admin_client.post(
         f"/admin/pages/add/events/eventpage/{series.pk}/", event_form(part_number="5")
     )
     assert ok.status_code == 302
     assert EventPage.objects.get(slug="neue-werkstatt").part_number == 5
+    third = EventPage.objects.get(slug="aufbau")
+    edit = admin_client.post(
+        f"/admin/pages/{third.pk}/edit/",
+        event_form(title=third.title, slug=third.slug, part_number="2"),
+    )
+    assert edit.status_code == 200
+    assert edit.content.decode().count("Ein anderer Teil dieser Reihe hat bereits diese") == 1
 
 
 # --- query budgets ----------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
@@ -95,7 +94,7 @@ def test_english_actor_page_lists_its_english_labs_with_role(client, demo):
     ]
 
 
-def test_german_actor_page_lists_labs_and_falls_back_for_untranslated_labs(client, demo):
+def test_actor_page_falls_back_to_the_german_lab_when_its_translation_is_offline(client, demo):
     german_lab = LabPage.objects.get(slug="gemeinsam-im-quartier")
     english_lab = german_lab.get_translation(demo["en"].locale)
     english_lab.unpublish()
@@ -390,7 +389,12 @@ def test_actor_directory_and_page_need_the_same_queries_for_few_and_many(client,
     assert count_queries(client, "/de/akteure/stadt-dortmund-soziales/") == actor_page
 
 
-def test_new_pages_are_live_in_the_tree(demo):
-    # the factories above store real pages under the directories
-    add_labs(1)
-    assert Page.objects.get(slug="zusatz-0").get_parent().specific_class is LabIndexPage
+def test_sector_mix_counts_only_published_partners(client, demo):
+    ActorPage.objects.get(slug="quartiersladen", locale__language_code="de").unpublish()
+    soup = soup_of(client.get("/de/labore/aelter-werden-in-der-nordstadt/"))
+    counts = {
+        row.th.get_text(): row.select_one(".sector-mix__count").get_text()
+        for row in soup.select("table.sector-mix tbody tr")
+    }
+    assert counts["Wirtschaft"] == "1"
+    assert len(soup.select(".partner-list__item")) == 6
