@@ -63,7 +63,9 @@ def apply_month(queryset, value):
 
 
 def event_facets(index, events, *, with_month=True) -> list[Facet]:
-    series_pages = list(EventSeriesPage.objects.live().public().child_of(index).order_by("title"))
+    series_pages = list(
+        EventSeriesPage.objects.live().public().child_of(index).order_by("sort_title")
+    )
     series_by_pk = {str(series.pk): series for series in series_pages}
 
     def count_per_lab(queryset):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.filters import DirectoryFilter, Facet, Option, paginate
 from portal.images import with_renditions
+from portal.models import sort_key
 from portal.translation import localize
 
 from .models import ActorPage, LabPage, LabPartner, PartnerRole, Phase, Sector, Topic
@@ -114,7 +115,7 @@ def lab_directory(index, request) -> dict:
             label=_("Topic"),
             options=sorted(
                 (Option(topic.slug, name) for topic, name in zip(topics, topic_names, strict=True)),
-                key=lambda option: option.label,
+                key=lambda option: sort_key(option.label),
             ),
             apply=lambda queryset, value: queryset.with_topic(value),
             count_by="topics__slug",
@@ -123,7 +124,7 @@ def lab_directory(index, request) -> dict:
     directory = DirectoryFilter(facets, request.GET)
     directory.count_options(labs)
     results = with_renditions(directory.apply(labs), "hero_image", LAB_CARD_IMAGE)
-    page = paginate(request, results.order_by("title"))
+    page = paginate(request, results.order_by("sort_title"))
     page.object_list = annotate_lab_cards(page.object_list)
     return {"directory": directory, "labs": page}
 
@@ -156,7 +157,7 @@ def lab_facet(locale_id, apply, count_per_lab_key) -> Facet:
     lab)` and `count_per_lab_key(queryset)` (returning {lab translation key: count}) match
     labs by translation key; this maps those keys to the options of the visitor's language.
     """
-    labs = list(LabPage.objects.live().public().filter(locale_id=locale_id).order_by("title"))
+    labs = list(LabPage.objects.live().public().filter(locale_id=locale_id).order_by("sort_title"))
     labs_by_pk = {str(lab.pk): lab for lab in labs}
     option_by_key = {lab.translation_key: str(lab.pk) for lab in labs}
 
@@ -201,7 +202,7 @@ def actor_directory(index, request) -> dict:
     directory = DirectoryFilter(facets, request.GET)
     directory.count_options(actors)
     results = with_renditions(directory.apply(actors), "logo", LOGO_SMALL)
-    page = paginate(request, results.order_by("title"))
+    page = paginate(request, results.order_by("sort_title"))
     page.object_list = list(page.object_list)
     return {"directory": directory, "actors": page}
 
@@ -212,12 +213,12 @@ def actor_details(actor, request) -> dict:
         actor__translation_key=actor.translation_key, lab__live=True
     ).select_related("lab", "lab__locale")
     by_lab = {}
-    for row in rows.order_by("lab__title"):
+    for row in rows:
         key = row.lab.translation_key
         in_language = row.lab.locale_id == actor.locale_id
         if key not in by_lab or in_language:
             by_lab[key] = {"lab": row.lab, "role": PartnerRole(row.role).label}
-    labs = sorted(by_lab.values(), key=lambda entry: entry["lab"].title)
+    labs = sorted(by_lab.values(), key=lambda entry: entry["lab"].sort_title)
     return {"labs": labs, "structured_data": actor_structured_data(actor, request)}
 
 
@@ -249,7 +250,7 @@ def partner_strip(home, limit: int = 12) -> list[ActorPage]:
         .public()
         .filter(locale_id=home.locale_id, logo__isnull=False)
         .taking_part()
-        .order_by("title")
+        .order_by("sort_title")
     )
     return list(with_renditions(actors, "logo", LOGO_SMALL)[:limit])
 

@@ -2,6 +2,7 @@
 
 import hashlib
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -17,6 +18,11 @@ from wagtail.search import index
 from .colours import HEX_COLOUR, MINIMUM_CONTRAST, WHITE, contrast_ratio
 
 DEFAULT_PRIMARY_COLOUR = "#005a9c"
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as readers expect it in German and English (umlauts as vowels)."""
+    return anyascii(text).casefold()
 
 
 def goals_field():
@@ -47,11 +53,21 @@ class BasePage(Page):
         help_text=_("Shown when the page is shared; the page's main image is used otherwise."),
     )
 
+    # "Älter" sorts with "Alter", not after "Zentrum": the same order on every database
+    sort_title = models.CharField(max_length=255, editable=False, default="", db_index=True)
+
     promote_panels = [*Page.promote_panels, FieldPanel("social_image")]
     search_fields = [*Page.search_fields, index.SearchField("teaser")]
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sort_title = sort_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_title"}
+        return super().save(*args, **kwargs)
 
     @property
     def meta_description(self) -> str:

@@ -195,7 +195,8 @@ def option_counts(soup, name):
 @pytest.mark.parametrize(
     ("query", "titles"),
     [
-        ("", ["Gemeinsam im Quartier", "Lernorte im Quartier", "Älter werden in der Nordstadt"]),
+        # alphabetical as German readers expect: "Älter" with the A's, not after Z
+        ("", ["Älter werden in der Nordstadt", "Gemeinsam im Quartier", "Lernorte im Quartier"]),
         ("?phase=3", ["Älter werden in der Nordstadt"]),
         ("?city=Wuppertal", ["Gemeinsam im Quartier"]),
         ("?topic=bildung", ["Lernorte im Quartier"]),
@@ -398,3 +399,16 @@ def test_sector_mix_counts_only_published_partners(client, demo):
     }
     assert counts["Wirtschaft"] == "1"
     assert len(soup.select(".partner-list__item")) == 6
+
+
+def test_german_alphabetical_order_on_every_database(client, demo):
+    index = LabIndexPage.objects.get(locale__language_code="de")
+    index.add_child(instance=LabPageFactory.build(title="Zukunftswerkstatt", slug="zukunft"))
+    index.add_child(instance=LabPageFactory.build(title="Übergänge gestalten", slug="uebergaenge"))
+    assert card_titles(soup_of(client.get("/de/labore/"))) == [
+        "Älter werden in der Nordstadt",
+        "Gemeinsam im Quartier",
+        "Lernorte im Quartier",
+        "Übergänge gestalten",
+        "Zukunftswerkstatt",
+    ]
