@@ -6,9 +6,6 @@ import json
 import feedparser
 import icalendar
 import pytest
-from bs4 import BeautifulSoup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
@@ -17,21 +14,14 @@ from events.models import EventIndexPage, EventPage, EventSeriesPage, EventSpeak
 from home.models import HomePage
 from labs.models import ActorPage
 from tests.factories import EventPageFactory
+from tests.helpers import card_titles as titles
+from tests.helpers import count_queries, json_ld, soup_of
 
 pytestmark = pytest.mark.django_db
 
 SERIES_DE = "/de/werkstaetten/werkstattreihe-labore-sozialer-innovation/"
 PART_TWO_DE = SERIES_DE + "konzeptentwicklung/"
 PART_TWO_EN = "/en/workshops/workshop-series-labs-of-social-innovation/concept-development/"
-
-
-def soup_of(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def titles(soup):
-    return [a.get_text() for a in soup.select(".card__title a")]
 
 
 def calendar_of(response):
@@ -156,7 +146,7 @@ def test_series_page_lists_parts_with_their_state(client, demo):
     ]
     assert "vergangen" in items[0].get_text()
     assert "kommend" in items[1].get_text()
-    (data,) = [json.loads(s.string) for s in soup.select('script[type="application/ld+json"]')]
+    (data,) = json_ld(soup)
     assert data["@type"] == "EventSeries"
     assert len(data["subEvent"]) == 4
 
@@ -209,7 +199,7 @@ def test_cancelled_event_is_marked_prominently(client, demo):
 
 def test_event_structured_data(client, demo):
     soup = soup_of(client.get(PART_TWO_EN))
-    (data,) = [json.loads(s.string) for s in soup.select('script[type="application/ld+json"]')]
+    (data,) = json_ld(soup)
     assert data["@type"] == "Event"
     start = datetime.datetime.fromisoformat(data["startDate"])
     assert start.utcoffset() == datetime.timedelta(hours=1)  # February: CET
@@ -428,13 +418,6 @@ def test_admin_rejects_a_part_number_already_used_in_the_series(admin_client, de
 
 
 # --- query budgets ----------------------------------------------------------------------------
-
-
-def count_queries(client, path):
-    client.get(path)
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(path).status_code == 200
-    return len(context.captured_queries)
 
 
 def add_events(count, parent):

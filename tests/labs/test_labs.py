@@ -1,27 +1,14 @@
 """Labs and partner actors as visitors and editors meet them, in German and English."""
 
-import json
-
 import pytest
-from bs4 import BeautifulSoup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
 from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage, LabPartner
 from tests.factories import ActorPageFactory, ImageFactory, LabPageFactory
+from tests.helpers import card_titles, count_queries, json_ld, soup_of
 
 pytestmark = pytest.mark.django_db
-
-
-def soup_of(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def json_ld(soup):
-    return [json.loads(tag.string) for tag in soup.select('script[type="application/ld+json"]')]
 
 
 class LabTreeRulesTests(WagtailPageTestCase):
@@ -180,10 +167,6 @@ def test_actor_without_logo_renders_cleanly(client, demo):
 # --- directories --------------------------------------------------------------------------
 
 
-def card_titles(soup):
-    return [a.get_text() for a in soup.select(".card__title a")]
-
-
 def option_counts(soup, name):
     select = soup.select_one(f'select[name="{name}"]')
     return {
@@ -329,13 +312,6 @@ def test_home_shows_editor_chosen_labs_in_the_visitors_language(client, demo):
 
 
 # --- query budgets --------------------------------------------------------------------------
-
-
-def count_queries(client, path):
-    client.get(path)  # create renditions and warm caches first
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(path).status_code == 200
-    return len(context.captured_queries)
 
 
 def add_labs(count, partners_each=3):

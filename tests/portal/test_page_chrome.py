@@ -5,13 +5,9 @@ from bs4 import BeautifulSoup
 
 from home.models import ContentPage
 from tests.factories import ContentPageFactory, SiteTextsFactory
+from tests.helpers import soup_of
 
 pytestmark = pytest.mark.django_db
-
-
-def soup_of(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def hreflangs(soup):
