@@ -19,7 +19,9 @@ from .models import (
     EventSeriesPage,
     EventSpeaker,
     EventStatus,
+    Registration,
     RegistrationMode,
+    RegistrationStatus,
 )
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -189,8 +191,8 @@ def build(builder):
                 "society, business and research in other municipalities.",
             ),
             goals=common_goals_part_two,
-            registration_mode=RegistrationMode.EXTERNAL,
-            registration_url="https://example.org/anmeldung-werkstatt-2",
+            registration_mode=RegistrationMode.BUILT_IN,
+            capacity=12,
             organiser=actors["stadt-dortmund-soziales"],
             speakers=[
                 speaker(
@@ -246,6 +248,8 @@ def build(builder):
             ),
             event_format=EventFormat.IN_PERSON,
             organiser=actors["stadt-wuppertal-quartiersentwicklung"],
+            registration_mode=RegistrationMode.EXTERNAL,
+            registration_url="https://example.org/anmeldung-werkstatt-3",
             related=["gemeinsam-im-quartier"],
         ),
         dict(
@@ -265,9 +269,13 @@ def build(builder):
             ),
         ),
     ]
+    built = []
     for fields in parts:
         related = fields.pop("related", [])
-        builder.page(series, EventPage(**fields, related_labs=[labs[slug] for slug in related]))
+        built.append(
+            builder.page(series, EventPage(**fields, related_labs=[labs[slug] for slug in related]))
+        )
+    add_registrations(built[1])
 
     online_day = today + datetime.timedelta(days=20)
     builder.page(
@@ -309,4 +317,42 @@ def build(builder):
             cost_note=t.pair("5 Euro für den Imbiss", "5 euros for snacks"),
             related_labs=[labs["aelter-werden-in-der-nordstadt"]],
         ),
+    )
+
+
+DEMO_PARTICIPANTS = [
+    ("Anna Becker", "Stadt Gelsenkirchen", "Gelsenkirchen"),
+    ("Murat Yilmaz", "Quartiersbüro Hagen-Mitte", "Hagen"),
+    ("Sabine Hoffmann", "Kreis Unna, Sozialplanung", "Unna"),
+    ("Lukas Schneider", "Bürgerstiftung Bochum", "Bochum"),
+    ("Fatma Kaya", "Stadt Herne, Seniorenbüro", "Herne"),
+    ("Thomas Wagner", "Ratsfraktion, Ausschuss für Soziales", "Hamm"),
+    ("Julia Richter", "Hochschule Bochum", "Bochum"),
+    ("Peter Neumann", "Genossenschaft Wohnen im Revier", "Witten"),
+    ("Elif Arslan", "Stadt Solingen", "Solingen"),
+]
+
+
+def add_registrations(event):
+    """Made-up participants (example.org addresses), so the seats counter and the
+    registrations in the admin show something; 3 of 12 seats stay free."""
+    if Registration.objects.filter(event_key=event.translation_key).exists():
+        return
+    now = timezone.now()
+    Registration.objects.bulk_create(
+        Registration(
+            event_key=event.translation_key,
+            event=event,
+            language="de",
+            status=RegistrationStatus.CONFIRMED,
+            name=name,
+            email=f"{name.split()[0].lower()}@example.org",
+            organisation=organisation,
+            municipality=municipality,
+            consent_text="(Demo)",
+            consented_at=now,
+            confirmed_at=now,
+            seat_since=now,
+        )
+        for name, organisation, municipality in DEMO_PARTICIPANTS
     )

@@ -14,9 +14,9 @@ from portal.filters import DirectoryFilter
 from .models import EventPage, EventStatus
 
 
-def ical_event(event, request) -> icalendar.Event:
+def ical_event(event, host: str, url: str) -> icalendar.Event:
     component = icalendar.Event()
-    component.add("uid", f"{event.translation_key}@{request.get_host().split(':')[0]}")
+    component.add("uid", f"{event.translation_key}@{host}")
     component.add("dtstamp", event.last_published_at or timezone.now())
     if event.all_day:
         start = timezone.localtime(event.start).date()
@@ -34,12 +34,14 @@ def ical_event(event, request) -> icalendar.Event:
     )
     if location:
         component.add("location", location)
-    component.add("url", request.build_absolute_uri(event.get_url(request)))
+    component.add("url", url)
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     return component
 
 
-def calendar_response(events, request, name: str, filename: str) -> HttpResponse:
+def build_calendar(events, name: str, host: str, url_of) -> bytes:
+    """An iCalendar file; `url_of(event)` gives each event's absolute address. UIDs use the
+    translation key and host, so both languages' files describe the same event."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//KoSI-Lab Portal//Workshops//DE")
     calendar.add("version", "2.0")
@@ -47,9 +49,19 @@ def calendar_response(events, request, name: str, filename: str) -> HttpResponse
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
     for event in events:
-        calendar.add_component(ical_event(event, request))
+        calendar.add_component(ical_event(event, host, url_of(event)))
     calendar.add_missing_timezones()
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    return calendar.to_ical()
+
+
+def calendar_response(events, request, name: str, filename: str) -> HttpResponse:
+    content = build_calendar(
+        events,
+        name,
+        host=request.get_host().split(":")[0],
+        url_of=lambda event: request.build_absolute_uri(event.get_url(request)),
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 

@@ -1,11 +1,13 @@
 """Workshops (events), workshop series and the workshop directory."""
 
 import datetime
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -229,6 +231,21 @@ class EventPage(RoutablePageMixin, BasePage):
         default=RegistrationMode.NONE,
     )
     registration_url = models.URLField(_("registration page"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("seats"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For the registration form on this page. Leave empty for unlimited seats; when "
+            "all seats are taken, further registrations go on the waiting list."
+        ),
+    )
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to accept registrations until the workshop starts."),
+    )
 
     objects = PageManager.from_queryset(EventPageQuerySet)()
 
@@ -265,6 +282,7 @@ class EventPage(RoutablePageMixin, BasePage):
                 FieldPanel("cost_note"),
                 FieldPanel("registration_mode"),
                 FieldPanel("registration_url"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_deadline")]),
             ],
             _("Cost and registration"),
         ),
@@ -277,6 +295,12 @@ class EventPage(RoutablePageMixin, BasePage):
         index.SearchField("body"),
         index.FilterField("start"),
         index.FilterField("end"),
+    ]
+    # Registrations belong to the event in every language, so the rules for them are the
+    # German page's; translators cannot change them.
+    override_translatable_fields = [
+        SynchronizedField(name, overridable=False)
+        for name in ("registration_mode", "capacity", "registration_deadline")
     ]
     parent_page_types = ["events.EventIndexPage", "events.EventSeriesPage"]
     subpage_types = []
@@ -292,6 +316,8 @@ class EventPage(RoutablePageMixin, BasePage):
             errors["end"] = _("The end must not be before the start.")
         if self.registration_mode == RegistrationMode.EXTERNAL and not self.registration_url:
             errors["registration_url"] = _("Enter the address of the registration page.")
+        if self.registration_deadline and self.end and self.registration_deadline > self.end:
+            errors["registration_deadline"] = _("The deadline must not be after the end.")
         checked_by_form = getattr(self, "_part_number_checked", False)
         if self.path and not checked_by_form and self.part_number_taken(self.get_parent()):
             errors["part_number"] = PART_NUMBER_TAKEN
@@ -341,6 +367,24 @@ class EventPage(RoutablePageMixin, BasePage):
         from . import feeds
 
         return feeds.event_calendar(self, request)
+
+    @path("register/")
+    def register(self, request):
+        from . import views
+
+        return views.register(request, self)
+
+    @path("register/sent/")
+    def registration_sent(self, request):
+        from . import views
+
+        return views.registration_sent(request, self)
+
+    @path("register/<str:action>/<str:token>/")
+    def registration_link(self, request, action, token):
+        from . import views
+
+        return views.registration_link(request, self, action, token)
 
 
 class EventSpeaker(TranslatableMixin, Orderable):
@@ -396,3 +440,101 @@ class AgendaItem(TranslatableMixin, Orderable):
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda")
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Not yet confirmed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_STATUSES = [
+    RegistrationStatus.PENDING,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+]
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def for_event(self, event):
+        """Registrations of the event in all its languages."""
+        return self.filter(event_key=event.translation_key)
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def waiting_order(self):
+        """The waiting list, first come first served (by the time of e-mail confirmation)."""
+        return self.filter(status=RegistrationStatus.WAITLISTED).order_by("confirmed_at", "pk")
+
+    def counts(self) -> dict[str, int]:
+        """Registrations per status, every status present (zeros included)."""
+        rows = self.order_by().values("status").annotate(number=models.Count("pk"))
+        found = {row["status"]: row["number"] for row in rows}
+        return {status: found.get(status, 0) for status in RegistrationStatus.values}
+
+
+class Registration(models.Model):
+    """One person's registration for a workshop (built-in registration mode).
+
+    Keyed on the event's translation key, so the German and English pages share seats and
+    the waiting list. Personal data is minimal and anonymised after the event (see the
+    purge_registrations command).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event_key = models.UUIDField(_("event"), db_index=True, editable=False)
+    event = models.ForeignKey(
+        EventPage,
+        verbose_name=_("registered on"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+        help_text=_("The page (and so the language) the person registered on."),
+    )
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+    )
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    consent_text = models.TextField(_("consent text shown"))
+    consented_at = models.DateTimeField(_("consent given"))
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    link_sent_at = models.DateTimeField(_("confirmation link sent"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    seat_since = models.DateTimeField(_("seat since"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        default_permissions = ()
+        permissions = [("manage_registrations", _("Can view and manage workshop registrations"))]
+        indexes = [models.Index(fields=["event_key", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "email"],
+                condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(email=""),
+                name="one_active_registration_per_address",
+            )
+        ]
+
+    def __str__(self):
+        # Shown in the audit log: never personal data.
+        return gettext("Registration no. %(number)s") % {"number": self.pk}
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None

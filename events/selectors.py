@@ -17,6 +17,8 @@ from portal.filters import DirectoryFilter, Facet, Option, paginate
 from portal.images import with_renditions
 from portal.translation import localize
 
+from . import registration as registrations
+from .forms import RegistrationForm
 from .models import EventFormat, EventPage, EventSeriesPage
 
 EVENT_CARD_IMAGE = "fill-480x270"
@@ -139,7 +141,21 @@ def series_details(series, request) -> dict:
     return {"parts": parts, "structured_data": series_structured_data(series, parts, request)}
 
 
-def event_details(event, request) -> dict:
+def registration_panel(event, form=None, notice="") -> dict | None:
+    """The registration section of an event page: seats, state and the form while open."""
+    available = registrations.availability(event)
+    if available is None:
+        return None
+    if form is None and available.accepts_registrations:
+        form = RegistrationForm(consent_text=registrations.consent_text())
+    return {
+        "availability": available,
+        "form": form if available.accepts_registrations else None,
+        "notice": notice,
+    }
+
+
+def event_details(event, request, form=None, notice="") -> dict:
     parent = event.get_parent().specific
     series = parent if isinstance(parent, EventSeriesPage) else None
     parts = []
@@ -164,6 +180,11 @@ def event_details(event, request) -> dict:
     labs = localize(
         list(event.related_labs.order_by("pk")), queryset=LabPage.objects.live().public()
     )
+    registration = registration_panel(event, form, notice)
+    structured_data = event_structured_data(event, speaker_rows, organiser, request)
+    if registration and registration["availability"].capacity is not None:
+        structured_data["maximumAttendeeCapacity"] = registration["availability"].capacity
+        structured_data["remainingAttendeeCapacity"] = registration["availability"].seats_left
     return {
         "series": series,
         "part_count": max((part.part_number or 0 for part in parts), default=0),
@@ -175,7 +196,8 @@ def event_details(event, request) -> dict:
         "organiser": organiser,
         "labs": [lab for lab in labs if lab.live],
         "agenda": list(event.agenda_items.order_by("sort_order", "time", "pk")),
-        "structured_data": event_structured_data(event, speaker_rows, organiser, request),
+        "structured_data": structured_data,
+        "registration": registration,
     }
 
 

@@ -1,8 +1,10 @@
 """Request helpers shared by rate limits, login lockout and logs."""
 
+import hashlib
 import ipaddress
 
 from django.conf import settings
+from django.core.cache import cache
 
 
 def client_ip(request) -> str:
@@ -28,3 +30,21 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote_addr
+
+
+def rate_limited(scope: str, identifier: str, limit: int, window: int = 3600) -> bool:
+    """Count one attempt for `identifier` and say whether it exceeds `limit` per `window`
+    seconds. The cache key holds a keyed hash, never the IP or e-mail address itself.
+
+    Counters live in the default cache: per process with the local-memory cache, shared
+    by all workers once a shared cache (Redis) is configured.
+    """
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{identifier}".encode()).hexdigest()
+    key = f"rate-limit:{scope}:{digest[:40]}"
+    cache.add(key, 0, timeout=window)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        attempts = 1
+    return attempts > limit

@@ -1,8 +1,10 @@
 """Shared models: the abstract base page, the site settings and the translatable site texts."""
 
 import hashlib
+from types import SimpleNamespace
 
 from anyascii import anyascii
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -254,3 +256,29 @@ class SiteTexts(TranslatableMixin, models.Model):
 
     def __str__(self):
         return f"{self.site_name} ({self.locale})"
+
+    @classmethod
+    def for_language(cls, language_code: str):
+        """The texts in that language, falling back to German, then to built-in defaults.
+
+        `other_language` names the language of texts shown in another language than asked
+        for, so templates can mark them for screen readers' pronunciation.
+        """
+        languages = [language_code, settings.LANGUAGE_CODE]
+        candidates = cls.objects.filter(locale__language_code__in=languages)
+        by_language = {
+            texts.locale.language_code: texts for texts in candidates.select_related("locale")
+        }
+        texts = by_language.get(languages[0]) or by_language.get(languages[1])
+        if texts is None:
+            return SimpleNamespace(
+                site_name=settings.WAGTAIL_SITE_NAME,
+                municipality="",
+                tagline="",
+                funding_notice="",
+                funder_name="",
+                other_language="",
+            )
+        code = texts.locale.language_code
+        texts.other_language = code if code != languages[0] else ""
+        return texts

@@ -32,11 +32,23 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Build the demo site once per session; every test runs in a transaction rolled back
-    afterwards, so each one starts from the same bilingual demo portal."""
+def django_db_setup(django_test_environment, django_db_blocker):
+    """Create the test database and build the demo site once per session; every test runs
+    in a transaction rolled back afterwards, so each one starts from the same bilingual demo
+    portal.
+
+    Replaces pytest-django's fixture, which creates databases only for tests marked or using
+    `db`; a test that must commit (threads see only committed rows) uses this fixture directly
+    and must still get the test database, never the configured one.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         call_command("load_demo_content", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=0)
 
 
 def _site_pages():

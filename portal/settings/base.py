@@ -196,3 +196,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 PORTAL_SERVE_MEDIA = env.get_bool("PORTAL_SERVE_MEDIA", False)
 # Entries per page in the lab, actor and workshop directories.
 PORTAL_PAGE_SIZE = env.get_int("PORTAL_PAGE_SIZE", 12)
+
+# Built-in workshop registration: how long a confirmation link is valid, how many days
+# after a workshop personal data is anonymised, and submissions allowed per hour.
+PORTAL_REGISTRATION_CONFIRM_HOURS = env.get_int("PORTAL_REGISTRATION_CONFIRM_HOURS", 48)
+PORTAL_REGISTRATION_RETENTION_DAYS = env.get_int("PORTAL_REGISTRATION_RETENTION_DAYS", 30)
+PORTAL_REGISTRATION_LIMIT_PER_IP = env.get_int("PORTAL_REGISTRATION_LIMIT_PER_IP", 10)
+PORTAL_REGISTRATION_LIMIT_PER_ADDRESS = env.get_int("PORTAL_REGISTRATION_LIMIT_PER_ADDRESS", 3)

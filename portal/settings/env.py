@@ -78,6 +78,10 @@ def get_database(name: str, default: str | None = None) -> dict:
         raise ConfigurationError(f"{name} is not a valid database URL.") from None
     if not config.get("NAME"):
         raise ConfigurationError(f"{name} names no database (e.g. postgres://user@host/portal).")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Take the write lock when a transaction starts, so two requests cannot both read
+        # "one seat left" before either writes (PostgreSQL uses row locks instead).
+        config.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     return config
 
 

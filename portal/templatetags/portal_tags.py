@@ -4,8 +4,6 @@ Each tag caches what it loads on the request, so base.html's cost stays constant
 often a template asks.
 """
 
-from types import SimpleNamespace
-
 from django import template
 from django.conf import settings
 from django.urls import reverse
@@ -48,25 +46,7 @@ def site_texts(context):
     request = context["request"]
 
     def compute():
-        languages = [translation.get_language(), settings.LANGUAGE_CODE]
-        candidates = SiteTexts.objects.filter(locale__language_code__in=languages)
-        by_language = {
-            texts.locale.language_code: texts for texts in candidates.select_related("locale")
-        }
-        texts = by_language.get(languages[0]) or by_language.get(languages[1])
-        if texts is None:
-            return SimpleNamespace(
-                site_name=settings.WAGTAIL_SITE_NAME,
-                municipality="",
-                tagline="",
-                funding_notice="",
-                funder_name="",
-                other_language="",
-            )
-        # German texts on an English page must say so, for screen readers' pronunciation
-        code = texts.locale.language_code
-        texts.other_language = code if code != languages[0] else ""
-        return texts
+        return SiteTexts.for_language(translation.get_language())
 
     return _cached(request, "texts", compute)
 

@@ -1,0 +1,277 @@
+"""Registrations in the Wagtail admin: per-event lists, CSV export, cancel/promote by staff,
+and data-subject requests (export and erase everything of one e-mail address).
+
+Every view needs the permission "events.manage_registrations"; every change and export is
+written to Wagtail's audit log, whose messages carry no personal data.
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from wagtail.admin.auth import permission_required
+from wagtail.log_actions import log
+
+from . import registration as registrations
+from .models import EventPage, Registration, RegistrationMode, RegistrationStatus
+
+PERMISSION = "events.manage_registrations"
+manage_registrations_required = permission_required(PERMISSION)
+
+# Leading characters that make spreadsheet programs evaluate a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _events_with_registration():
+    """The German page of every event with the built-in form (one row per event)."""
+    return EventPage.objects.filter(
+        registration_mode=RegistrationMode.BUILT_IN, locale__language_code=settings.LANGUAGE_CODE
+    )
+
+
+def _event_or_404(event_key) -> EventPage:
+    pages = EventPage.objects.filter(translation_key=event_key)
+    event = pages.filter(locale__language_code=settings.LANGUAGE_CODE).first() or pages.first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def _breadcrumbs(*items):
+    return [
+        {"url": reverse("wagtailadmin_home"), "label": _("Dashboard")},
+        {"url": reverse("event_registrations:index"), "label": _("Registrations")},
+        *[{"url": url, "label": label} for url, label in items],
+    ]
+
+
+@manage_registrations_required
+def index(request):
+    now = timezone.now()
+    events = list(_events_with_registration().order_by("start", "pk"))
+    counts = {
+        row["event_key"]: row
+        for row in Registration.objects.filter(event_key__in=[e.translation_key for e in events])
+        .values("event_key")
+        .annotate(
+            **{status: Count("pk", filter=Q(status=status)) for status in RegistrationStatus.values}
+        )
+    }
+    rows = [
+        {
+            "event": event,
+            "counts": counts.get(event.translation_key, {}),
+            "url": reverse("event_registrations:event", args=[event.translation_key]),
+        }
+        for event in events
+    ]
+    return TemplateResponse(
+        request,
+        "events/admin/registration_index.html",
+        {
+            "upcoming": [row for row in rows if row["event"].end >= now],
+            "past": [row for row in rows if row["event"].end < now][::-1],
+            "retention_days": settings.PORTAL_REGISTRATION_RETENTION_DAYS,
+            "header_title": _("Registrations"),
+            "header_icon": "group",
+            "breadcrumbs_items": _breadcrumbs(),
+        },
+    )
+
+
+@manage_registrations_required
+def event_registrations(request, event_key):
+    event = _event_or_404(event_key)
+    registrations_qs = Registration.objects.filter(event_key=event.translation_key)
+    status = request.GET.get("status", "")
+    shown = registrations_qs.filter(status=status) if status in RegistrationStatus.values else None
+    rows = _with_positions(
+        list((shown if shown is not None else registrations_qs).order_by("created_at", "pk")),
+        event.translation_key,
+    )
+    return TemplateResponse(
+        request,
+        "events/admin/event_registrations.html",
+        {
+            "event": event,
+            "rows": rows,
+            "counts": registrations_qs.counts(),
+            "availability": registrations.availability(event),
+            "status": status if shown is not None else "",
+            "statuses": RegistrationStatus.choices,
+            "header_title": event.title,
+            "header_icon": "group",
+            "breadcrumbs_items": _breadcrumbs(("", event.title)),
+        },
+    )
+
+
+def _csv_response(filename, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8 (umlauts) correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Workshop"),
+            _("Status"),
+            _("Position on the waiting list"),
+            _("Name"),
+            _("E-mail address"),
+            _("Organisation"),
+            _("Municipality"),
+            _("Note"),
+            _("Language"),
+            _("Registered"),
+            _("E-mail confirmed"),
+            _("Seat since"),
+            _("Cancelled"),
+            _("Consent text shown"),
+            _("Consent given"),
+        ]
+    )
+    titles = _event_titles(rows)
+    for row in rows:
+        writer.writerow(
+            spreadsheet_safe(value)
+            for value in [
+                titles.get(row.event_key, ""),
+                row.get_status_display(),
+                getattr(row, "position", None) or "",
+                row.name,
+                row.email,
+                row.organisation,
+                row.municipality,
+                row.note,
+                row.language,
+                _timestamp(row.created_at),
+                _timestamp(row.confirmed_at),
+                _timestamp(row.seat_since),
+                _timestamp(row.cancelled_at),
+                row.consent_text,
+                _timestamp(row.consented_at),
+            ]
+        )
+    return response
+
+
+def _event_titles(rows) -> dict:
+    """The German title of each row's event, by translation key, in one query."""
+    return {
+        page.translation_key: page.title
+        for page in EventPage.objects.filter(
+            translation_key__in={row.event_key for row in rows},
+            locale__language_code=settings.LANGUAGE_CODE,
+        )
+    }
+
+
+def _with_positions(rows, event_key):
+    """Give each row its place on the waiting list (None for everyone not waiting)."""
+    waiting = list(
+        Registration.objects.filter(event_key=event_key)
+        .waiting_order()
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.position = waiting.index(row.pk) + 1 if row.pk in waiting else None
+    return rows
+
+
+def _timestamp(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@manage_registrations_required
+def export(request, event_key):
+    event = _event_or_404(event_key)
+    rows = _with_positions(
+        list(Registration.objects.filter(event_key=event.translation_key)),
+        event.translation_key,
+    )
+    log(event, "events.registrations.export", user=request.user)
+    return _csv_response(f"anmeldungen-{event.slug}.csv", rows)
+
+
+@require_POST
+@manage_registrations_required
+def change(request, pk, action):
+    registration = get_object_or_404(Registration, pk=pk)
+    if action == "cancel":
+        done = registrations.cancel(registration, by_staff=True) == registrations.Outcome.CANCELLED
+        message = _("The registration is cancelled; the person has been informed by e-mail.")
+    elif action == "promote":
+        done = registrations.promote(registration)
+        message = _("The person now has a seat and has been informed by e-mail.")
+    else:
+        raise Http404
+    if done:
+        log(registration, f"events.registration.{action}", user=request.user)
+        messages.success(request, message)
+    else:
+        messages.warning(request, _("Nothing was changed: the registration's status had changed."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("event_registrations:event", args=[registration.event_key])
+    return redirect(target)
+
+
+@manage_registrations_required
+def person(request):
+    """Data-subject requests: everything stored about one e-mail address."""
+    address = registrations.normalise_email(request.GET.get("email", "")[:254])
+    rows = list(registrations.registrations_of(address).order_by("created_at")) if address else []
+    if address and request.GET.get("format") == "csv":
+        for row in rows:
+            log(row, "events.registration.subject_export", user=request.user)
+        return _csv_response("anmeldungen-auskunft.csv", rows)
+    titles = _event_titles(rows)
+    for row in rows:
+        row.event_title = titles.get(row.event_key, _("(deleted workshop)"))
+    return TemplateResponse(
+        request,
+        "events/admin/person.html",
+        {
+            "address": address,
+            "rows": rows,
+            "header_title": _("Registrations of one person"),
+            "header_icon": "user",
+            "breadcrumbs_items": _breadcrumbs(("", _("Registrations of one person"))),
+        },
+    )
+
+
+@require_POST
+@manage_registrations_required
+def erase(request):
+    address = registrations.normalise_email(request.POST.get("email", "")[:254])
+    targets = list(registrations.registrations_of(address)) if address else []
+    count = registrations.erase(address) if targets else 0
+    for registration in targets:
+        log(registration, "events.registration.erase", user=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s registration anonymised.", "%(count)s registrations anonymised.", count
+            )
+            % {"count": count},
+        )
+    else:
+        messages.warning(request, _("No registrations found for this address."))
+    return redirect("event_registrations:index")

@@ -1,0 +1,49 @@
+"""The public registration form of a workshop."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.forms import PublicForm
+
+HONEYPOT_ERROR = _(
+    "Your registration could not be accepted. If you filled in the field “Leave this field "
+    "empty”, please clear it and send the form again."
+)
+
+
+class RegistrationForm(PublicForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your registration."),
+    )
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example accessibility needs or questions (at most 1,000 characters)."),
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please agree to the use of your details.")},
+    )
+    # A trap for bots: hidden from people and assistive technology, so only bots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, consent_text: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = consent_text
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("website"):
+            raise forms.ValidationError(HONEYPOT_ERROR, code="honeypot")
+        return cleaned_data

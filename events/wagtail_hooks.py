@@ -1,0 +1,101 @@
+from django.contrib.auth.models import Permission
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from . import admin_views
+from .models import EventPage, RegistrationMode
+
+registration_urls = (
+    [
+        path("", admin_views.index, name="index"),
+        path("person/", admin_views.person, name="person"),
+        path("person/erase/", admin_views.erase, name="erase"),
+        path("<uuid:event_key>/", admin_views.event_registrations, name="event"),
+        path("<uuid:event_key>/export.csv", admin_views.export, name="export"),
+        path("<int:pk>/<str:action>/", admin_views.change, name="change"),
+    ],
+    "event_registrations",
+)
+
+
+@hooks.register("register_admin_urls")
+def register_registration_urls():
+    return [path("registrations/", include(registration_urls))]
+
+
+class RegistrationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_registrations_menu_item():
+    return RegistrationsMenuItem(
+        _("Registrations"),
+        reverse("event_registrations:index"),
+        name="registrations",
+        icon_name="group",
+        order=250,
+    )
+
+
+@hooks.register("register_permissions")
+def register_registration_permission():
+    return Permission.objects.filter(
+        content_type__app_label="events", codename="manage_registrations"
+    )
+
+
+class RegistrationsPageMenuItem(PageMenuItem):
+    label = _("Registrations")
+    icon_name = "group"
+    priority = 66
+
+    @property
+    def url(self):
+        return reverse("event_registrations:event", args=[self.page.translation_key])
+
+    def is_shown(self, user):
+        page = self.page.specific_deferred
+        return (
+            isinstance(page, EventPage)
+            and page.registration_mode == RegistrationMode.BUILT_IN
+            and user.has_perm(admin_views.PERMISSION)
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def registrations_button(page, user, view_name, next_url=None):
+    yield RegistrationsPageMenuItem(page=page)
+
+
+@hooks.register("register_log_actions")
+def register_registration_log_actions(actions):
+    actions.register_action(
+        "events.registration.cancel",
+        _("Cancel registration"),
+        _("Registration cancelled by staff"),
+    )
+    actions.register_action(
+        "events.registration.promote",
+        _("Give a seat"),
+        _("Registration moved from the waiting list to a seat by staff"),
+    )
+    actions.register_action(
+        "events.registration.erase",
+        _("Erase registration"),
+        _("Registration anonymised on the person's request"),
+    )
+    actions.register_action(
+        "events.registration.subject_export",
+        _("Export for the person"),
+        _("Registration exported on the person's request"),
+    )
+    actions.register_action(
+        "events.registrations.export",
+        _("Export registrations"),
+        _("Registrations exported as CSV"),
+    )
