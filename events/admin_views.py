@@ -37,11 +37,18 @@ def spreadsheet_safe(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def _events_with_registration():
-    """The German page of every event with the built-in form (one row per event)."""
-    return EventPage.objects.filter(
-        registration_mode=RegistrationMode.BUILT_IN, locale__language_code=settings.LANGUAGE_CODE
+def _events_with_registration() -> list[EventPage]:
+    """Every event with the built-in form, once: its German page, or another language's
+    where it has no German one."""
+    pages = EventPage.objects.filter(registration_mode=RegistrationMode.BUILT_IN).select_related(
+        "locale"
     )
+    by_key = {}
+    for page in pages.order_by("start", "pk"):
+        current = by_key.get(page.translation_key)
+        if current is None or page.locale.language_code == settings.LANGUAGE_CODE:
+            by_key[page.translation_key] = page
+    return list(by_key.values())
 
 
 def _event_or_404(event_key) -> EventPage:
@@ -63,7 +70,7 @@ def _breadcrumbs(*items):
 @manage_registrations_required
 def index(request):
     now = timezone.now()
-    events = list(_events_with_registration().order_by("start", "pk"))
+    events = sorted(_events_with_registration(), key=lambda event: (event.start, event.pk))
     counts = {
         row["event_key"]: row
         for row in Registration.objects.filter(event_key__in=[e.translation_key for e in events])
@@ -214,7 +221,11 @@ def change(request, pk, action):
     registration = get_object_or_404(Registration, pk=pk)
     if action == "cancel":
         done = registrations.cancel(registration, by_staff=True) == registrations.Outcome.CANCELLED
-        message = _("The registration is cancelled; the person has been informed by e-mail.")
+        message = (
+            _("The registration is cancelled.")
+            if registration.is_anonymised
+            else _("The registration is cancelled; the person has been informed by e-mail.")
+        )
     elif action == "promote":
         done = registrations.promote(registration)
         message = _("The person now has a seat and has been informed by e-mail.")
@@ -233,10 +244,15 @@ def change(request, pk, action):
 
 @manage_registrations_required
 def person(request):
-    """Data-subject requests: everything stored about one e-mail address."""
-    address = registrations.normalise_email(request.GET.get("email", "")[:254])
+    """Data-subject requests: everything stored about one e-mail address.
+
+    The address travels by POST, so it stays out of access logs and browser history.
+    """
+    address = ""
+    if request.method == "POST":
+        address = registrations.normalise_email(request.POST.get("email", "")[:254])
     rows = list(registrations.registrations_of(address).order_by("created_at")) if address else []
-    if address and request.GET.get("format") == "csv":
+    if address and request.POST.get("format") == "csv":
         for row in rows:
             log(row, "events.registration.subject_export", user=request.user)
         return _csv_response("anmeldungen-auskunft.csv", rows)
@@ -248,6 +264,7 @@ def person(request):
         "events/admin/person.html",
         {
             "address": address,
+            "searched": request.method == "POST",
             "rows": rows,
             "header_title": _("Registrations of one person"),
             "header_icon": "user",

@@ -9,6 +9,7 @@ locked, so parallel confirmations cannot overbook.
 import dataclasses
 import datetime
 import enum
+import logging
 
 from django.conf import settings
 from django.core import signing
@@ -26,6 +27,8 @@ from .models import (
     RegistrationMode,
     RegistrationStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class State(enum.StrEnum):
@@ -203,10 +206,17 @@ def register(event: EventPage, data: dict, consent: str) -> tuple[Registration, 
     return existing, False
 
 
+RESEND_INTERVAL = datetime.timedelta(hours=1)
+
+
 def resend_links(registration: Registration) -> None:
-    if registration.status == RegistrationStatus.PENDING:
-        registration.link_sent_at = timezone.now()
-        registration.save(update_fields=["link_sent_at"])
+    """Send the registration's links again, at most once an hour, so the form cannot be
+    used to flood someone's mailbox."""
+    now = timezone.now()
+    if registration.link_sent_at > now - RESEND_INTERVAL:
+        return
+    registration.link_sent_at = now
+    registration.save(update_fields=["link_sent_at"])
     send_mail(registration, "already_registered")
 
 
@@ -223,7 +233,13 @@ def confirm(registration: Registration) -> Outcome:
         }
         if registration.status in already:
             return already[registration.status]
-        if rules is None or _event_over(rules, now):
+        # A link sent before the deadline may still be confirmed after it (within its
+        # validity); only an event that is over, cancelled or without the form refuses.
+        if (
+            rules is None
+            or _event_over(rules, now)
+            or rules.registration_mode != RegistrationMode.BUILT_IN
+        ):
             return Outcome.EVENT_OVER
         seats_taken = Registration.objects.filter(
             event_key=registration.event_key, status=RegistrationStatus.CONFIRMED
@@ -357,7 +373,8 @@ def page_for(registration: Registration) -> EventPage | None:
     """The event page in the language the person registered in (or any language left)."""
     pages = EventPage.objects.filter(translation_key=registration.event_key)
     return (
-        pages.filter(locale__language_code=registration.language).first()
+        pages.live().filter(locale__language_code=registration.language).first()
+        or pages.live().order_by("pk").first()
         or pages.order_by("pk").first()
     )
 
@@ -464,6 +481,9 @@ def send_mail(registration: Registration, kind: str) -> None:
         portal_settings = PortalSettings.for_site(site) if site else None
         context = {
             "registration": registration,
+            # A name nobody has confirmed yet is not shown: the form must not let anyone
+            # put their own words into a mail from the city.
+            "greet_by_name": registration.status != RegistrationStatus.PENDING,
             "page": page,
             "page_url": page.get_full_url(),
             "paragraphs": [str(text) % values for text in mail["paragraphs"]],
@@ -485,7 +505,10 @@ def send_mail(registration: Registration, kind: str) -> None:
     message.attach_alternative(html, "text/html")
     if kind in SEAT_MAIL_KINDS:
         message.attach(f"{page.slug}.ics", _calendar_for(page), "text/calendar")
-    message.send()
+    try:
+        message.send()
+    except Exception:  # the registration is stored; a mail server failure must not undo it
+        logger.exception("Could not send the %s mail for %s", kind, registration)
 
 
 def _calendar_for(page: EventPage) -> bytes:
@@ -518,8 +541,9 @@ def purge(now=None, retention_days=None) -> dict[str, int]:
     )
     cutoff = now - datetime.timedelta(days=retention_days)
     link_expiry = now - datetime.timedelta(hours=settings.PORTAL_REGISTRATION_CONFIRM_HOURS)
+    # By the time of registration: re-sent links do not keep an unconfirmed address stored.
     expired_links, _ = Registration.objects.filter(
-        status=RegistrationStatus.PENDING, link_sent_at__lt=link_expiry
+        status=RegistrationStatus.PENDING, created_at__lt=link_expiry
     ).delete()
     live_keys = EventPage.objects.values("translation_key")
     ended_keys = EventPage.objects.filter(end__lt=cutoff).values("translation_key")

@@ -198,6 +198,8 @@ def event_details(event, request, form=None, notice="") -> dict:
         "agenda": list(event.agenda_items.order_by("sort_order", "time", "pk")),
         "structured_data": structured_data,
         "registration": registration,
+        # shown on its own where the event has no registration section
+        "registration_notice": notice if registration is None else "",
     }
 
 

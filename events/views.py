@@ -36,7 +36,11 @@ def register(request, event):
         return HttpResponseRedirect(f"{event.get_url(request)}#registration")
     available = registrations.availability(event)
     if available is None or not available.accepts_registrations:
-        reason = available.closed_reason if available else gettext("No registration here.")
+        reason = (
+            available.closed_reason
+            if available
+            else gettext("This workshop has no registration form.")
+        )
         return _private(render_event(request, event, status=403, notice=reason))
     consent = registrations.consent_text()
     form = RegistrationForm(request.POST, consent_text=consent)

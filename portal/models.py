@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from anyascii import anyascii
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.formats import number_format
@@ -14,10 +14,18 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.forms import TaskStateCommentForm
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    Page,
+    PagePermissionTester,
+    TaskState,
+    TranslatableMixin,
+)
 from wagtail.search import index
 
 from .colours import HEX_COLOUR, MINIMUM_CONTRAST, WHITE, contrast_ratio
+from .workflow import may_publish_directly
 
 DEFAULT_PRIMARY_COLOUR = "#005a9c"
 
@@ -34,6 +42,33 @@ def goals_field():
         verbose_name=_("goals"),
         blank=True,
     )
+
+
+class PortalPagePermissionTester(PagePermissionTester):
+    """Publishing directly, past the workflow, is for PORTAL_DIRECT_PUBLISH_GROUPS only.
+
+    Every page type inherits BasePage, so this covers the whole admin: the editor's
+    buttons, bulk actions, copying, and wagtail-localize's publish paths, which all ask
+    `can_publish()`. Publish permission still lets Freigabe unpublish and manage schedules.
+    """
+
+    def _bypasses_workflow(self, page) -> bool:
+        if not hasattr(self, "_direct_publisher"):
+            self._direct_publisher = may_publish_directly(self.user)
+        return self._direct_publisher or page.get_workflow() is None
+
+    def can_publish(self):
+        return super().can_publish() and self._bypasses_workflow(self.page)
+
+    def can_publish_subpage(self):
+        # A new page gets the workflow of its parent.
+        return super().can_publish_subpage() and self._bypasses_workflow(self.page)
+
+    def can_unschedule(self):
+        return PagePermissionTester.can_publish(self)
+
+    def can_set_view_restrictions(self):
+        return PagePermissionTester.can_publish(self)
 
 
 class BasePage(Page):
@@ -70,6 +105,9 @@ class BasePage(Page):
         if update_fields is not None and "title" in update_fields:
             kwargs["update_fields"] = {*update_fields, "sort_title"}
         return super().save(*args, **kwargs)
+
+    def permissions_for_user(self, user):
+        return PortalPagePermissionTester(user, self)
 
     @property
     def meta_description(self) -> str:
@@ -282,3 +320,72 @@ class SiteTexts(TranslatableMixin, models.Model):
         code = texts.locale.language_code
         texts.other_language = code if code != languages[0] else ""
         return texts
+
+
+class FourEyesApprovalTask(AbstractGroupApprovalTask):
+    """A group approval step in which nobody approves their own text.
+
+    Refused for whoever submitted the page or wrote a revision while it is in the workflow,
+    and for whoever already approved an earlier step, so two different people check every
+    change. A rejection needs a comment, which Wagtail e-mails to the author.
+    """
+
+    class Meta:
+        verbose_name = _("four-eyes approval")
+        verbose_name_plural = _("four-eyes approvals")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve; never the author of the change, nor "
+            "someone who approved an earlier step. Rejections need a comment."
+        )
+
+    def get_actions(self, obj, user):
+        if not super().get_actions(obj, user) or self.involved(obj, user):
+            return []
+        return [
+            ("reject", _("Request changes"), True),
+            ("approve", _("Approve"), False),
+            ("approve", _("Approve with comment"), True),
+        ]
+
+    def involved(self, obj, user) -> bool:
+        """Whether the user wrote, submitted or already approved the change under review."""
+        workflow_state = obj.current_workflow_state
+        if workflow_state is None:
+            return False
+        if workflow_state.requested_by_id == user.pk:
+            return True
+        revisions = obj.revisions.filter(created_at__gte=workflow_state.created_at)
+        if revisions.filter(user=user).exists():
+            return True
+        latest = obj.get_latest_revision()
+        if latest is not None and latest.user_id == user.pk:
+            return True
+        return workflow_state.task_states.filter(
+            status=TaskState.STATUS_APPROVED, finished_by=user
+        ).exists()
+
+    def get_form_for_action(self, action):
+        if action == "reject":
+            return RejectionCommentForm
+        return super().get_form_for_action(action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # The checks again: the editor's own form posts actions without the modal's form.
+        obj = task_state.workflow_state.content_object
+        if action_name not in {name for name, _label, _modal in self.get_actions(obj, user)}:
+            raise PermissionDenied
+        if action_name == "reject" and not (kwargs.get("comment") or "").strip():
+            raise PermissionDenied(_("A rejection needs a comment."))
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+
+class RejectionCommentForm(TaskStateCommentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = True
+        self.fields["comment"].help_text = _(
+            "Tell the author what to change; they receive it by e-mail."
+        )

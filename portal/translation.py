@@ -91,3 +91,23 @@ def localize(objects, *, queryset=None, language_code: str | None = None) -> lis
 def language_name(language_code: str) -> str:
     """A language's name in that language ("Deutsch", "English"), for the switcher."""
     return translation.get_language_info(language_code)["name_local"]
+
+
+def save_translation_draft(translation, user=None):
+    """A draft revision of a translated page from its current translations; the live page
+    stays as it is until the workflow publishes the revision.
+
+    wagtail-localize's `save_target(publish=False)` also writes the translated fields into
+    the live page's row, which would put unapproved text online. This follows the same steps
+    (synchronised fields, translated segments with the source as fallback) without that save.
+    """
+    from wagtail_localize.fields import copy_synchronised_fields
+    from wagtail_localize.segments.ingest import ingest_segments
+
+    source = translation.source
+    original = source.as_instance()
+    target = source.get_translated_instance(translation.target_locale)
+    copy_synchronised_fields(original, target)
+    segments = source._get_segments_for_translation(translation.target_locale, fallback=True)
+    ingest_segments(original, target, source.locale, translation.target_locale, segments)
+    return target.save_revision(user=user)

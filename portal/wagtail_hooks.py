@@ -1,9 +1,12 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import admin_views
 from .checklist import SetupChecklistPanel
 from .models import SiteTexts
 
@@ -21,3 +24,48 @@ register_snippet(SiteTextsViewSet)
 @hooks.register("construct_homepage_panels")
 def add_setup_checklist(request, panels):
     panels.insert(0, SetupChecklistPanel(Site.find_for_request(request)))
+
+
+@hooks.register("register_admin_urls")
+def keep_translations_in_the_workflow():
+    # Same paths as wagtail-localize's views: this app's hooks run first, so these win.
+    return [
+        path(
+            "localize/update/<int:translation_source_id>/",
+            admin_views.UpdateTranslationsView.as_view(),
+            name="portal_update_translations",
+        ),
+        path(
+            "localize/page/<int:page_id>/convert_to_alias/",
+            admin_views.convert_to_alias,
+            name="portal_convert_to_alias",
+        ),
+        path(
+            "portal/translations/<int:translation_id>/submit/",
+            admin_views.submit_translation,
+            name="portal_submit_translation",
+        ),
+    ]
+
+
+class PortalContentChecker(ContentCheckerItem):
+    """The user bar's checks for the content rules editors most often break: heading
+    order, link texts, text alternatives of images, empty headings and tables."""
+
+    axe_run_only = [
+        *ContentCheckerItem.axe_run_only,
+        "image-alt",
+        "role-img-alt",
+        "svg-img-alt",
+        "input-image-alt",
+        "area-alt",
+        "object-alt",
+        "duplicate-id-aria",
+    ]
+
+
+@hooks.register("construct_wagtail_userbar")
+def use_portal_content_checker(request, items, page):
+    for position, item in enumerate(items):
+        if isinstance(item, ContentCheckerItem) and not isinstance(item, PortalContentChecker):
+            items[position] = PortalContentChecker()

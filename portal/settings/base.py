@@ -203,3 +203,16 @@ PORTAL_REGISTRATION_CONFIRM_HOURS = env.get_int("PORTAL_REGISTRATION_CONFIRM_HOU
 PORTAL_REGISTRATION_RETENTION_DAYS = env.get_int("PORTAL_REGISTRATION_RETENTION_DAYS", 30)
 PORTAL_REGISTRATION_LIMIT_PER_IP = env.get_int("PORTAL_REGISTRATION_LIMIT_PER_IP", 10)
 PORTAL_REGISTRATION_LIMIT_PER_ADDRESS = env.get_int("PORTAL_REGISTRATION_LIMIT_PER_ADDRESS", 3)
+
+# Editorial workflow (see README, "Roles and approval"): members of these groups (and
+# superusers) may publish without the approval workflow; everybody else submits for approval.
+PORTAL_DIRECT_PUBLISH_GROUPS = env.get_list("PORTAL_DIRECT_PUBLISH_GROUPS", ["Administration"])
+# An edit during review sends the page back to the first step, so nobody approves a text
+# changed after the reviewer read it.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# The last approval publishes, whether or not the approver may publish directly.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.workflow.publish_approved"
+# A new translation starts as a draft and goes through the workflow like any change.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# Local time at which the scheduler process runs the daily jobs.
+PORTAL_DAILY_JOBS_AT = env.get_str("PORTAL_DAILY_JOBS_AT", "03:15")

@@ -2,11 +2,20 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.demo import demo_loaded, load_demo_content, unknown_pages
+
+DEMO_USERS = [
+    ("redaktion", "Redaktion"),
+    ("redaktion2", "Redaktion"),
+    ("freigabe", "Freigabe"),
+    ("administration", "Administration"),
+]
 
 
 class Command(BaseCommand):
@@ -42,8 +51,30 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({len(created)} pages)."))
         else:
             self.stdout.write(self.style.SUCCESS("Demo content is already complete."))
+        self.create_demo_users()
         if admin:
             self.create_admin()
+
+    def create_demo_users(self):
+        """One user per role (two editors, since nobody approves their own text), so the
+        whole approval process can be tried. Passwords are shown only with DEBUG on;
+        elsewhere the accounts get no usable password."""
+        user_model = get_user_model()
+        logins = []
+        for username, role in DEMO_USERS:
+            user, _ = user_model.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.org"}
+            )
+            user.groups.set([Group.objects.get(name=role)])
+            if settings.DEBUG:
+                password = secrets.token_urlsafe(9)
+                user.set_password(password)
+                logins.append(f"  {username} ({role}): {password}")
+            else:
+                user.set_unusable_password()
+            user.save()
+        if logins:
+            self.stdout.write("Demo users (new passwords each run):\n" + "\n".join(logins))
 
     def create_admin(self):
         user_model = get_user_model()

@@ -1,7 +1,8 @@
 """The site skeleton every fork needs. Idempotent: safe to run on every release.
 
-Creates the languages, the home page in every language and, through each app's
-`skeleton` module, the pages every portal has (e.g. the lab and actor directories).
+Creates the languages, the home page in every language, through each app's `skeleton`
+module the pages every portal has (e.g. the lab and actor directories), and the editorial
+roles with their approval workflow (portal/roles.py).
 """
 
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from django.db import transaction
 from wagtail.models import Locale, Site
 
 from home.models import HomePage
+from portal.roles import ensure_roles, ensure_workflow
 from portal.translation import translate
 from portal.utils import app_modules
 
@@ -70,6 +72,8 @@ class Command(BaseCommand):
         )
         for module in app_modules("skeleton"):
             module.build(skeleton)
+        groups = ensure_roles(log=self.stdout.write)
+        ensure_workflow(groups, log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Portal skeleton is up to date."))
 
     def sync_site_address(self, site):

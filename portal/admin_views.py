@@ -1,0 +1,71 @@
+"""Admin views that keep translations inside the approval workflow (see portal/workflow.py).
+
+wagtail-localize publishes translations from three places without asking about workflows;
+these views take their URLs (registered before wagtail-localize's) or add what is missing.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+from wagtail_localize.models import Translation
+from wagtail_localize.views import convert, update_translations
+
+from .translation import save_translation_draft
+from .workflow import may_publish_directly
+
+
+@require_POST
+def submit_translation(request, translation_id):
+    """Save the translated texts as a draft of the target page and start its workflow."""
+    translation = get_object_or_404(Translation, pk=translation_id, enabled=True)
+    page = translation.get_target_instance()
+    if not isinstance(page, Page):
+        raise Http404
+    page = page.specific
+    permissions = page.permissions_for_user(request.user)
+    if not permissions.can_edit():
+        raise PermissionDenied
+    workflow = page.get_workflow()
+    if workflow is None or not permissions.can_submit_for_moderation():
+        messages.error(request, _("This translation cannot be submitted for approval now."))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    try:
+        save_translation_draft(translation, user=request.user)
+    except ValidationError:
+        messages.error(
+            request, _("The translation is incomplete or invalid; complete it and try again.")
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    page = Page.objects.get(pk=page.pk).specific
+    workflow.start(page, request.user)
+    messages.success(
+        request, _("'%(title)s' has been submitted for approval.") % {"title": page.title}
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+class UpdateTranslationsView(update_translations.UpdateTranslationsView):
+    """ "Update translations" without the "publish immediately" option for those who may
+    not publish directly: the updated translations stay drafts until approved."""
+
+    def get_form(self):
+        form = super().get_form()
+        if not may_publish_directly(self.request.user):
+            # Hidden and fixed to "no": a forged value is ignored.
+            field = form.fields["publish_translations"]
+            field.disabled = True
+            field.widget = forms.HiddenInput()
+        return form
+
+
+def convert_to_alias(request, page_id):
+    """Turning a translation into an alias publishes the source's latest text in its place."""
+    page = get_object_or_404(Page, id=page_id)
+    if not may_publish_directly(request.user):
+        raise PermissionDenied
+    return convert.convert_to_alias(request, page.pk)

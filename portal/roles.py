@@ -1,0 +1,170 @@
+"""The editorial roles and the four-eyes workflow every fork starts with (see setup_portal).
+
+Idempotent: running it again restores missing permissions but never removes permissions
+an administrator added, nor groups, users or workflows that are in use.
+"""
+
+import dataclasses
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .models import FourEyesApprovalTask
+
+MEDIA_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+ALL_MEDIA_PERMISSIONS = [
+    *MEDIA_PERMISSIONS,
+    "wagtailimages.delete_image",
+    "wagtaildocs.delete_document",
+]
+EDITING = ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Role:
+    name: str
+    description: str
+    page_permissions: list[str]
+    collection_permissions: list[str]
+    permissions: list[str] | None  # None: every permission there is
+
+
+REDAKTION = Role(
+    name="Redaktion",
+    description=(
+        "Editors: create and edit labs, workshops, actors and content pages in every "
+        "language, upload images and documents, submit changes for approval. Cannot publish."
+    ),
+    page_permissions=["add_page", "change_page"],
+    collection_permissions=MEDIA_PERMISSIONS,
+    permissions=[*EDITING, "labs.add_topic", "labs.change_topic"],
+)
+FREIGABE = Role(
+    name="Freigabe",
+    description=(
+        "Approvers: approve or reject changes in the second step of the workflow, unpublish "
+        "pages, manage schedules, view and manage workshop registrations."
+    ),
+    page_permissions=["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    collection_permissions=MEDIA_PERMISSIONS,
+    permissions=[*EDITING, "labs.add_topic", "labs.change_topic", "events.manage_registrations"],
+)
+ADMINISTRATION = Role(
+    name="Administration",
+    description=(
+        "Administrators: site settings, site texts, users, groups, workflows, redirects and "
+        "everything else; may publish without approval (PORTAL_DIRECT_PUBLISH_GROUPS)."
+    ),
+    page_permissions=[
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
+    collection_permissions=ALL_MEDIA_PERMISSIONS,
+    permissions=None,
+)
+ROLES = [REDAKTION, FREIGABE, ADMINISTRATION]
+
+WORKFLOW_NAME = "Redaktionelle Prüfung → Freigabe"
+STEPS = [("Redaktionelle Prüfung", REDAKTION), ("Freigabe", FREIGABE)]
+# What Wagtail's own migrations create; replaced by the roles and workflow above.
+WAGTAIL_DEFAULT_GROUPS = ["Moderators", "Editors"]
+WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
+
+
+def _permissions(names):
+    query = Q()
+    for name in names:
+        app_label, codename = name.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
+
+
+def ensure_roles(log=print) -> dict[str, Group]:
+    # Model permissions are created after `migrate`, by a signal; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    groups = {}
+    for role in ROLES:
+        group, created = Group.objects.get_or_create(name=role.name)
+        if created:
+            log(f"Created the role {role.name}.")
+        groups[role.name] = group
+        wanted = (
+            Permission.objects.all() if role.permissions is None else _permissions(role.permissions)
+        )
+        group.permissions.add(*wanted)
+        for codename in role.page_permissions:
+            # On the root, so the pages of every language are covered.
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=root_page,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+        for permission in _permissions(role.collection_permissions):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=permission
+            )
+    for name in WAGTAIL_DEFAULT_GROUPS:
+        unused = Group.objects.filter(name=name, user__isnull=True)
+        if unused.exists():
+            unused.delete()
+            log(f"Removed Wagtail's default group {name} (replaced by the roles).")
+    return groups
+
+
+def ensure_workflow(groups: dict[str, Group], log=print) -> Workflow:
+    """The two-step workflow, assigned to the root so it covers every page in every language."""
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if created:
+        log(f"Created the workflow {WORKFLOW_NAME}.")
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+    for order, (name, role) in enumerate(STEPS):
+        task = FourEyesApprovalTask.objects.filter(name=name).first()
+        if task is None:
+            task = FourEyesApprovalTask.objects.create(name=name)
+        task.groups.add(groups[role.name])
+        WorkflowTask.objects.update_or_create(
+            workflow=workflow, task=task, defaults={"sort_order": order}
+        )
+    root_page = Page.get_first_root_node()
+    WorkflowPage.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
+    default = Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW).first()
+    if default is not None:
+        old_tasks = [workflow_task.task for workflow_task in default.workflow_tasks.all()]
+        if default.workflow_states.exists():
+            default.deactivate()  # keeps the history of pages moderated with it
+        else:
+            default.delete()
+            for task in old_tasks:
+                if not task.task_states.exists() and not task.workflow_tasks.exists():
+                    task.delete()
+        log(f"Replaced Wagtail's default workflow {WAGTAIL_DEFAULT_WORKFLOW}.")
+    return workflow
