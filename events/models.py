@@ -19,7 +19,13 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage, goals_field
+from portal.models import (
+    BasePage,
+    goals_field,
+    image_decorative_field,
+    image_description_errors,
+    image_description_field,
+)
 
 
 class EventFormat(models.TextChoices):
@@ -129,6 +135,7 @@ class EventSeriesPage(RoutablePageMixin, BasePage):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = ["events.EventPage"]
     page_description = _("A workshop series; add its parts as child pages.")
+    review_interval_days = None  # its parts' dates tell when it is over
 
     class Meta:
         verbose_name = _("workshop series")
@@ -196,6 +203,8 @@ class EventPage(RoutablePageMixin, BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    image_alt = image_description_field()
+    image_decorative = image_decorative_field()
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.TextField(_("venue address"), blank=True)
     online_note = models.TextField(
@@ -269,7 +278,10 @@ class EventPage(RoutablePageMixin, BasePage):
             ],
             _("Place"),
         ),
-        FieldPanel("image"),
+        MultiFieldPanel(
+            [FieldPanel("image"), FieldPanel("image_alt"), FieldPanel("image_decorative")],
+            _("Image"),
+        ),
         FieldPanel("organiser"),
         InlinePanel("speakers", label=_("Speakers")),
         FieldPanel("target_audience"),
@@ -305,6 +317,7 @@ class EventPage(RoutablePageMixin, BasePage):
     parent_page_types = ["events.EventIndexPage", "events.EventSeriesPage"]
     subpage_types = []
     page_description = _("A workshop or event with date, place, speakers and agenda.")
+    review_interval_days = None  # an event is dated; it needs no review reminder
 
     class Meta:
         verbose_name = _("workshop")
@@ -318,6 +331,7 @@ class EventPage(RoutablePageMixin, BasePage):
             errors["registration_url"] = _("Enter the address of the registration page.")
         if self.registration_deadline and self.end and self.registration_deadline > self.end:
             errors["registration_deadline"] = _("The deadline must not be after the end.")
+        errors.update(image_description_errors(self, "image", "image_alt", "image_decorative"))
         checked_by_form = getattr(self, "_part_number_checked", False)
         if self.path and not checked_by_form and self.part_number_taken(self.get_parent()):
             errors["part_number"] = PART_NUMBER_TAKEN
@@ -336,6 +350,10 @@ class EventPage(RoutablePageMixin, BasePage):
     @property
     def preview_image(self):
         return self.social_image or self.image
+
+    @property
+    def image_alt_text(self) -> str:
+        return "" if self.image_decorative else self.image_alt
 
     @property
     def is_cancelled(self):

@@ -3,24 +3,15 @@
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 
-from portal.http import client_ip, rate_limited
+from portal.http import client_ip, private, rate_limited
 
 from . import registration as registrations
 from . import selectors
 from .forms import RegistrationForm
 from .models import RegistrationStatus
 from .registration import LinkError, Outcome
-
-
-def _private(response):
-    """Pages with a person's link or form data: not cached, not indexed, no Referer leak."""
-    add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def render_event(request, event, form=None, status=200, notice=""):
@@ -41,11 +32,11 @@ def register(request, event):
             if available
             else gettext("This workshop has no registration form.")
         )
-        return _private(render_event(request, event, status=403, notice=reason))
+        return private(render_event(request, event, status=403, notice=reason))
     consent = registrations.consent_text()
     form = RegistrationForm(request.POST, consent_text=consent)
     if not form.is_valid():
-        return _private(render_event(request, event, form=form))
+        return private(render_event(request, event, form=form))
     limited = rate_limited(
         "registration-ip", client_ip(request), settings.PORTAL_REGISTRATION_LIMIT_PER_IP
     ) or rate_limited(
@@ -58,13 +49,13 @@ def register(request, event):
             None,
             gettext("Too many registrations were sent. Please try again in an hour."),
         )
-        return _private(render_event(request, event, form=form, status=429))
+        return private(render_event(request, event, form=form, status=429))
     registrations.register(event, form.cleaned_data, consent)
     return HttpResponseRedirect(f"{event.get_url(request)}register/sent/")
 
 
 def registration_sent(request, event):
-    return _private(
+    return private(
         TemplateResponse(
             request,
             "events/registration_link.html",
@@ -87,7 +78,7 @@ def registration_link(request, event, action, token):
     except LinkError as error:
         context["step"] = "expired" if error.expired else "invalid"
         status = 410 if error.expired else 400
-        return _private(
+        return private(
             TemplateResponse(request, "events/registration_link.html", context, status=status)
         )
     if request.method == "POST":
@@ -108,7 +99,7 @@ def registration_link(request, event, action, token):
             if registration.status in registrations.ACTIVE_STATUSES
             else ""
         )
-    return _private(TemplateResponse(request, "events/registration_link.html", context))
+    return private(TemplateResponse(request, "events/registration_link.html", context))
 
 
 def _foreseeable_outcome(registration, action):

@@ -3,10 +3,11 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from . import admin_views
-from .models import EventPage, RegistrationMode
+from .models import EventPage, Registration, RegistrationMode
 
 registration_urls = (
     [
@@ -99,3 +100,60 @@ def register_registration_log_actions(actions):
         _("Export registrations"),
         _("Registrations exported as CSV"),
     )
+
+
+class NextWorkshopsPanel(Component):
+    """The next workshops on the dashboard; with their registrations for those allowed."""
+
+    name = "portal_next_workshops"
+    template_name = "events/admin/next_workshops_panel.html"
+    order = 240
+
+    def __init__(self, user, limit=5):
+        self.user = user
+        self.limit = limit
+
+    def get_context_data(self, parent_context):
+        from django.conf import settings
+        from django.db.models import Count, Q
+
+        context = super().get_context_data(parent_context)
+        events = list(
+            EventPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).upcoming()[
+                : self.limit
+            ]
+        )
+        show_registrations = self.user.has_perm(admin_views.PERMISSION)
+        counts = {}
+        if show_registrations:
+            rows = (
+                Registration.objects.filter(
+                    event_key__in=[event.translation_key for event in events]
+                )
+                .values("event_key")
+                .annotate(
+                    confirmed=Count("pk", filter=Q(status="confirmed")),
+                    waitlisted=Count("pk", filter=Q(status="waitlisted")),
+                )
+            )
+            counts = {row["event_key"]: row for row in rows}
+        context["show_registrations"] = show_registrations
+        context["events"] = [
+            {
+                "event": event,
+                "counts": counts.get(event.translation_key)
+                or (
+                    {"confirmed": 0, "waitlisted": 0}
+                    if event.registration_mode == RegistrationMode.BUILT_IN
+                    else None
+                ),
+            }
+            for event in events
+        ]
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_next_workshops(request, panels):
+    if request.user.has_perm("wagtailadmin.access_admin"):
+        panels.append(NextWorkshopsPanel(request.user))

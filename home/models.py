@@ -7,31 +7,14 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage
+from portal.models import BasePage, HeroImageMixin
 
 
-class HomePage(BasePage):
+class HomePage(HeroImageMixin, BasePage):
     """The start page of one language; the German one is the site root."""
 
     hero_heading = models.CharField(_("hero heading"), max_length=200, blank=True)
     hero_text = models.TextField(_("hero text"), blank=True)
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("hero image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    hero_image_alt = models.CharField(
-        _("image description"),
-        max_length=250,
-        blank=True,
-        help_text=_(
-            "What the image shows, for people who cannot see it; leave empty if it is "
-            "only decoration."
-        ),
-    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [
@@ -39,8 +22,7 @@ class HomePage(BasePage):
         FieldPanel("teaser"),
         FieldPanel("hero_heading"),
         FieldPanel("hero_text"),
-        FieldPanel("hero_image"),
-        FieldPanel("hero_image_alt"),
+        *HeroImageMixin.hero_image_panels,
         FieldPanel("body"),
         InlinePanel(
             "featured_labs",
@@ -67,10 +49,6 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("home page")
-
-    @property
-    def preview_image(self):
-        return self.social_image or self.hero_image
 
     def get_context(self, request, *args, **kwargs):
         from events import selectors as events

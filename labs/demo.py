@@ -306,6 +306,7 @@ def build(builder):
                 ("institut-stadt-und-alter", PartnerRole.PARTNER),
             ),
             topics=[topics["demografie"], topics["nachbarschaft"], topics["beteiligung"]],
+            hero_image_decorative=True,  # an abstract illustration
             hero_image=builder.image(
                 "Älter werden in der Nordstadt (Illustration)",
                 ["#f4efe6", "#005a9c", "#f2b134", "#2f6b3a"],
@@ -375,6 +376,7 @@ def build(builder):
                 ("miriam-sommer", PartnerRole.CONTRIBUTOR),
             ),
             topics=[topics["nachbarschaft"], topics["beteiligung"], topics["digitalisierung"]],
+            hero_image_decorative=True,  # an abstract illustration
             hero_image=builder.image(
                 "Gemeinsam im Quartier (Illustration)",
                 ["#eef3f8", "#1d4f91", "#8a1f4b", "#f2b134"],

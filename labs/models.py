@@ -11,7 +11,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage, goals_field
+from portal.models import BasePage, HeroImageMixin, goals_field
 
 
 class Sector(models.TextChoices):
@@ -124,26 +124,9 @@ class LabIndexPage(BasePage):
         return context
 
 
-class LabPage(BasePage):
+class LabPage(HeroImageMixin, BasePage):
     """One municipal lab of social innovation."""
 
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    hero_image_alt = models.CharField(
-        _("image description"),
-        max_length=250,
-        blank=True,
-        help_text=_(
-            "What the image shows, for people who cannot see it; leave empty if it is "
-            "only decoration."
-        ),
-    )
     city = models.CharField(_("municipality or city"), max_length=120)
     challenge = models.CharField(
         _("challenge"),
@@ -173,8 +156,7 @@ class LabPage(BasePage):
     content_panels = [
         *BasePage.content_panels,
         FieldPanel("teaser"),
-        FieldPanel("hero_image"),
-        FieldPanel("hero_image_alt"),
+        *HeroImageMixin.hero_image_panels,
         FieldRowPanel([FieldPanel("city"), FieldPanel("phase"), FieldPanel("start_date")]),
         FieldPanel("challenge"),
         FieldPanel("goals"),
@@ -199,10 +181,6 @@ class LabPage(BasePage):
 
     class Meta:
         verbose_name = _("lab")
-
-    @property
-    def preview_image(self):
-        return self.social_image or self.hero_image
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors

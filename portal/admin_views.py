@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 from wagtail_localize.models import Translation
-from wagtail_localize.views import convert, update_translations
+from wagtail_localize.views import convert, submit_translations, update_translations
 
 from .translation import save_translation_draft
 from .workflow import may_publish_directly
@@ -61,6 +61,40 @@ class UpdateTranslationsView(update_translations.UpdateTranslationsView):
             field.disabled = True
             field.widget = forms.HiddenInput()
         return form
+
+
+class SubmitPageTranslationView(submit_translations.SubmitPageTranslationView):
+    """ "Translate this page" for those who may not publish directly: it may only create new
+    draft pages. wagtail-localize would otherwise put parents online as aliases, and write
+    translated text into an existing (alias or live) page's live row."""
+
+    def form_valid(self, form):
+        if not may_publish_directly(self.request.user):
+            problem = self.direct_publishing_problem(form.cleaned_data)
+            if problem:
+                messages.error(self.request, problem)
+                return redirect(self.request.get_full_path())
+        return super().form_valid(form)
+
+    def direct_publishing_problem(self, data) -> str:
+        page = self.object
+        if data.get("include_subtree"):
+            return _(
+                "Translate the pages of a section one by one; a whole subtree can only be "
+                "translated by someone who may publish directly."
+            )
+        parent = page.get_parent()
+        for locale in data["locales"]:
+            if page.get_translations().filter(locale=locale).exists():
+                return _(
+                    "This page already exists in %(language)s (as a copy of the original); "
+                    "someone who may publish directly has to turn it into a translation."
+                ) % {"language": locale.get_display_name()}
+            if not parent.is_root() and not parent.has_translation(locale):
+                return _("Translate the parent page into %(language)s first.") % {
+                    "language": locale.get_display_name()
+                }
+        return ""
 
 
 def convert_to_alias(request, page_id):

@@ -1,4 +1,5 @@
-"""What a fresh fork still has to fill in before going live, shown on the admin dashboard."""
+"""The portal's dashboard panels: what a fresh fork still has to fill in before going live,
+and the pages overdue for review."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -58,4 +59,26 @@ class SetupChecklistPanel(Component):
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         context["items"] = missing_setup(self.site) if self.site else []
+        return context
+
+
+class OverdueReviewsPanel(Component):
+    name = "portal_overdue_reviews"
+    template_name = "portal/admin/overdue_reviews_panel.html"
+    order = 230
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        from .reviews import overdue_pages
+
+        context = super().get_context_data(parent_context)
+        editable = PagePermissionPolicy().instances_user_has_any_permission_for(
+            self.user, ["change"]
+        )
+        editable_ids = set(editable.values_list("pk", flat=True))
+        context["pages"] = [page for page in overdue_pages() if page.pk in editable_ids]
         return context

@@ -400,6 +400,7 @@ def build(builder: DemoBuilder):
             "The portal of the KoSI-Labs in Dortmund and Wuppertal.",
         )
         home.hero_image = hero_image
+        home.hero_image_decorative = True  # an abstract illustration
         home.body = [
             (
                 "paragraph",
@@ -507,4 +508,36 @@ def load_demo_content(stdout=None) -> list[Page]:
     for module in app_modules("demo"):
         module.build(builder)
     builder.translate_created()
+    add_review_by_link_workflow()
     return builder.created
+
+
+def add_review_by_link_workflow():
+    """German lab pages go from the editorial check to a department head who approves by
+    link (the link appears in the console's mail output), so the demo shows both kinds of
+    step."""
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    from labs.models import LabIndexPage
+
+    from .models import FourEyesApprovalTask, LinkReviewTask
+    from .roles import STEPS
+
+    workflow, _created = Workflow.objects.get_or_create(
+        name="Redaktionelle Prüfung → Amtsleitung per Link"
+    )
+    editorial_check = FourEyesApprovalTask.objects.get(name=STEPS[0][0])
+    link_task = LinkReviewTask.objects.filter(name="Amtsleitung per Link").first()
+    if link_task is None:
+        link_task = LinkReviewTask.objects.create(
+            name="Amtsleitung per Link",
+            reviewer_name="Amtsleitung Soziales (Demo)",
+            reviewer_email="amtsleitung@example.org",
+        )
+    for order, task in enumerate([editorial_check, link_task]):
+        WorkflowTask.objects.update_or_create(
+            workflow=workflow, task=task, defaults={"sort_order": order}
+        )
+    lab_directory = LabIndexPage.objects.filter(locale__language_code="de").first()
+    if lab_directory is not None:
+        WorkflowPage.objects.update_or_create(page=lab_directory, defaults={"workflow": workflow})

@@ -48,3 +48,14 @@ def rate_limited(scope: str, identifier: str, limit: int, window: int = 3600) ->
         cache.set(key, 1, timeout=window)
         attempts = 1
     return attempts > limit
+
+
+def private(response):
+    """A page with a personal link or form data: not cached, not indexed, and the link in
+    its address is not sent on as Referer."""
+    from django.utils.cache import add_never_cache_headers
+
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,6 +1,7 @@
 """Shared models: the abstract base page, the site settings and the translatable site texts."""
 
 import hashlib
+import uuid
 from types import SimpleNamespace
 
 from anyascii import anyascii
@@ -19,6 +20,7 @@ from wagtail.models import (
     AbstractGroupApprovalTask,
     Page,
     PagePermissionTester,
+    Task,
     TaskState,
     TranslatableMixin,
 )
@@ -71,6 +73,81 @@ class PortalPagePermissionTester(PagePermissionTester):
         return PagePermissionTester.can_publish(self)
 
 
+IMAGE_NEEDS_DESCRIPTION = _("Describe what the image shows, or mark it as decorative.")
+
+
+def image_description_field():
+    return models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+
+
+def image_decorative_field():
+    return models.BooleanField(
+        _("decorative image"),
+        default=False,
+        help_text=_(
+            "Tick if the image only decorates and shows nothing the text does not say; "
+            "screen readers then skip it."
+        ),
+    )
+
+
+def image_description_errors(page, image: str, description: str, decorative: str) -> dict:
+    """An image has a text alternative or is marked decorative (WCAG 1.1.1): saying
+    nothing is an error, never a silent empty alt text."""
+    if (
+        getattr(page, f"{image}_id")
+        and not getattr(page, description).strip()
+        and not getattr(page, decorative)
+    ):
+        return {description: IMAGE_NEEDS_DESCRIPTION}
+    return {}
+
+
+class HeroImageMixin(models.Model):
+    """A page's main image, with its text alternative or the decorative mark."""
+
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = image_description_field()
+    hero_image_decorative = image_decorative_field()
+
+    hero_image_panels = [
+        FieldPanel("hero_image"),
+        FieldPanel("hero_image_alt"),
+        FieldPanel("hero_image_decorative"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        errors = image_description_errors(
+            self, "hero_image", "hero_image_alt", "hero_image_decorative"
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def hero_image_alt_text(self) -> str:
+        return "" if self.hero_image_decorative else self.hero_image_alt
+
+    @property
+    def preview_image(self):
+        return self.social_image or self.hero_image
+
+
 class BasePage(Page):
     """Fields every public page has: a teaser for cards and meta descriptions, a social image."""
 
@@ -90,10 +167,26 @@ class BasePage(Page):
         help_text=_("Shown when the page is shared; the page's main image is used otherwise."),
     )
 
+    review_by = models.DateField(
+        _("review by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When someone should check that this page is still correct. Set to a year after "
+            "publishing when empty or past; the dashboard lists overdue pages."
+        ),
+    )
+    # The review date its owner was last reminded of, so each date is mailed about once.
+    review_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+
     # "Älter" sorts with "Alter", not after "Zentrum": the same order on every database
     sort_title = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
+    # Days from publishing to the default review date; None for pages that date themselves.
+    review_interval_days = 365
+
     promote_panels = [*Page.promote_panels, FieldPanel("social_image")]
+    settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
     search_fields = [*Page.search_fields, index.SearchField("teaser")]
 
     class Meta:
@@ -322,6 +415,48 @@ class SiteTexts(TranslatableMixin, models.Model):
         return texts
 
 
+def involved_in_change(obj, user) -> bool:
+    """Whether the user wrote, submitted or already approved the change under review.
+
+    The change is everything since the live version: every revision after it (whoever
+    submitted), and for translations the translated texts, which wagtail-localize stores
+    outside page revisions.
+    """
+    workflow_state = obj.current_workflow_state
+    if workflow_state is None:
+        return False
+    if workflow_state.requested_by_id == user.pk:
+        return True
+    live_revision = getattr(obj, "live_revision", None)
+    since = live_revision.created_at if live_revision else None
+    revisions = obj.revisions.all()
+    if since:
+        revisions = revisions.filter(created_at__gt=since)
+    if revisions.filter(user=user).exists():
+        return True
+    if _translated_by(obj, user, since):
+        return True
+    return workflow_state.task_states.filter(
+        status=TaskState.STATUS_APPROVED, finished_by=user
+    ).exists()
+
+
+def _translated_by(obj, user, since) -> bool:
+    from wagtail_localize.models import SegmentOverride, StringTranslation
+
+    for model in (StringTranslation, SegmentOverride):
+        texts = model.objects.filter(
+            context__object_id=obj.translation_key,
+            locale_id=obj.locale_id,
+            last_translated_by=user,
+        )
+        if since:
+            texts = texts.filter(updated_at__gt=since)
+        if texts.exists():
+            return True
+    return False
+
+
 class FourEyesApprovalTask(AbstractGroupApprovalTask):
     """A group approval step in which nobody approves their own text.
 
@@ -351,21 +486,12 @@ class FourEyesApprovalTask(AbstractGroupApprovalTask):
         ]
 
     def involved(self, obj, user) -> bool:
-        """Whether the user wrote, submitted or already approved the change under review."""
-        workflow_state = obj.current_workflow_state
-        if workflow_state is None:
-            return False
-        if workflow_state.requested_by_id == user.pk:
-            return True
-        revisions = obj.revisions.filter(created_at__gte=workflow_state.created_at)
-        if revisions.filter(user=user).exists():
-            return True
-        latest = obj.get_latest_revision()
-        if latest is not None and latest.user_id == user.pk:
-            return True
-        return workflow_state.task_states.filter(
-            status=TaskState.STATUS_APPROVED, finished_by=user
-        ).exists()
+        return involved_in_change(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        # "Awaiting your review" on the dashboard leaves out the user's own changes
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        return states.exclude(workflow_state__requested_by=user).exclude(revision__user=user)
 
     def get_form_for_action(self, action):
         if action == "reject":
@@ -388,4 +514,101 @@ class RejectionCommentForm(TaskStateCommentForm):
         self.fields["comment"].required = True
         self.fields["comment"].help_text = _(
             "Tell the author what to change; they receive it by e-mail."
+        )
+
+
+class LinkReviewTaskState(TaskState):
+    """A review by link: which link is valid (the nonce changes when a link is re-sent)."""
+
+    link_nonce = models.UUIDField(default=uuid.uuid4)
+    link_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review by link")
+        verbose_name_plural = _("reviews by link")
+
+
+class LinkReviewTask(Task):
+    """A workflow step decided by someone without an account, through a signed link sent
+    by e-mail (e.g. a department head or a partner organisation).
+
+    The page is locked while the link is out, so the reviewer decides on exactly the
+    revision they saw. Freigabe and Administration can re-send the link or decide in the
+    reviewer's place, with a comment; everything is written to the audit log.
+    """
+
+    reviewer_name = models.CharField(
+        _("reviewer"), max_length=120, blank=True, help_text=_("e.g. Amtsleitung Soziales")
+    )
+    reviewer_email = models.EmailField(
+        _("reviewer's e-mail address"), help_text=_("The review link is sent here.")
+    )
+
+    admin_form_fields = [*Task.admin_form_fields, "reviewer_name", "reviewer_email"]
+    task_state_class = LinkReviewTaskState
+    # Who may re-send the link or decide instead of the reviewer
+    override_groups = ("Freigabe", "Administration")
+
+    class Meta:
+        verbose_name = _("review by link")
+        verbose_name_plural = _("reviews by link")
+
+    @classmethod
+    def get_description(cls):
+        return _("A person without an account approves or rejects through a link sent by e-mail.")
+
+    def start(self, workflow_state, user=None):
+        from .review_links import send_review_link
+
+        task_state = super().start(workflow_state, user=user)
+        send_review_link(task_state, user=user)
+        return task_state
+
+    def locked_for_user(self, obj, user):
+        return True  # a newer revision would not be the one the reviewer saw
+
+    def may_override(self, obj, user) -> bool:
+        if not (user.is_superuser or user.groups.filter(name__in=self.override_groups).exists()):
+            return False
+        return not involved_in_change(obj, user)
+
+    def get_actions(self, obj, user):
+        if not self.may_override(obj, user):
+            return []
+        return [
+            ("resend", _("Send the review link again"), False),
+            ("override_approve", _("Approve in the reviewer's place"), True),
+            ("override_reject", _("Reject in the reviewer's place"), True),
+        ]
+
+    def get_form_for_action(self, action):
+        if action.startswith("override_"):
+            return OverrideCommentForm
+        return None
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if user.is_superuser or user.groups.filter(name__in=self.override_groups).exists():
+            return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        return TaskState.objects.none()
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from .review_links import override, send_review_link
+
+        obj = task_state.workflow_state.content_object
+        if action_name not in {name for name, _label, _modal in self.get_actions(obj, user)}:
+            raise PermissionDenied
+        if action_name == "resend":
+            return send_review_link(task_state.specific, user=user, resend=True)
+        comment = (kwargs.get("comment") or "").strip()
+        if not comment:
+            raise PermissionDenied(_("Deciding in the reviewer's place needs a comment."))
+        return override(task_state.specific, user, action_name.removeprefix("override_"), comment)
+
+
+class OverrideCommentForm(TaskStateCommentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = True
+        self.fields["comment"].help_text = _(
+            "Why you decide in the reviewer's place; it is kept in the page's history."
         )

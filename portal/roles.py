@@ -45,6 +45,9 @@ class Role:
     page_permissions: list[str]
     collection_permissions: list[str]
     permissions: list[str] | None  # None: every permission there is
+    # granted on each language's home page instead of the root, so that nothing can be
+    # published at the root, outside the site (where BasePage's rules do not apply)
+    home_page_permissions: tuple[str, ...] = ()
 
 
 REDAKTION = Role(
@@ -63,7 +66,8 @@ FREIGABE = Role(
         "Approvers: approve or reject changes in the second step of the workflow, unpublish "
         "pages, manage schedules, view and manage workshop registrations."
     ),
-    page_permissions=["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    page_permissions=["add_page", "change_page", "lock_page", "unlock_page"],
+    home_page_permissions=("publish_page",),
     collection_permissions=MEDIA_PERMISSIONS,
     permissions=[*EDITING, "labs.add_topic", "labs.change_topic", "events.manage_registrations"],
 )
@@ -102,6 +106,8 @@ def _permissions(names):
 
 
 def ensure_roles(log=print) -> dict[str, Group]:
+    from home.models import HomePage
+
     # Model permissions are created after `migrate`, by a signal; make sure they exist now.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
@@ -117,11 +123,18 @@ def ensure_roles(log=print) -> dict[str, Group]:
             Permission.objects.all() if role.permissions is None else _permissions(role.permissions)
         )
         group.permissions.add(*wanted)
-        for codename in role.page_permissions:
-            # On the root, so the pages of every language are covered.
+        home_pages = root_page.get_children().type(HomePage)
+        grants = [(root_page, codename) for codename in role.page_permissions] + [
+            (home, codename) for home in home_pages for codename in role.home_page_permissions
+        ]
+        GroupPagePermission.objects.filter(
+            group=group, page=root_page, permission__codename__in=role.home_page_permissions
+        ).delete()
+        for page, codename in grants:
+            # On the root (or every home page), so the pages of every language are covered.
             GroupPagePermission.objects.get_or_create(
                 group=group,
-                page=root_page,
+                page=page,
                 permission=Permission.objects.get(
                     content_type__app_label="wagtailcore", codename=codename
                 ),

@@ -8,7 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .sitemap import TranslatedSitemap
-from .views import robots_txt, theme_stylesheet
+from .views import review_link, review_preview, robots_txt, theme_stylesheet
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("theme.css", theme_stylesheet, name="theme_stylesheet"),
+    path("review/<str:token>/", review_link, name="review_link"),
+    path("review/<str:token>/preview/", review_preview, name="review_preview"),
 ]
 
 if settings.DEBUG or getattr(settings, "PORTAL_SERVE_MEDIA", False):

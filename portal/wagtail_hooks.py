@@ -7,7 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
-from .checklist import SetupChecklistPanel
+from .checklist import OverdueReviewsPanel, SetupChecklistPanel
 from .models import SiteTexts
 
 
@@ -24,6 +24,7 @@ register_snippet(SiteTextsViewSet)
 @hooks.register("construct_homepage_panels")
 def add_setup_checklist(request, panels):
     panels.insert(0, SetupChecklistPanel(Site.find_for_request(request)))
+    panels.append(OverdueReviewsPanel(request.user))
 
 
 @hooks.register("register_admin_urls")
@@ -39,6 +40,11 @@ def keep_translations_in_the_workflow():
             "localize/page/<int:page_id>/convert_to_alias/",
             admin_views.convert_to_alias,
             name="portal_convert_to_alias",
+        ),
+        path(
+            "localize/submit/page/<int:page_id>/",
+            admin_views.SubmitPageTranslationView.as_view(),
+            name="portal_submit_page_translation",
         ),
         path(
             "portal/translations/<int:translation_id>/submit/",
@@ -69,3 +75,16 @@ def use_portal_content_checker(request, items, page):
     for position, item in enumerate(items):
         if isinstance(item, ContentCheckerItem) and not isinstance(item, PortalContentChecker):
             items[position] = PortalContentChecker()
+
+
+@hooks.register("register_log_actions")
+def register_review_link_log_actions(actions):
+    for action, label, message in [
+        ("send", _("Review link sent"), _("Review link sent to the reviewer")),
+        ("resend", _("Review link sent again"), _("Review link sent to the reviewer again")),
+        ("view", _("Review link opened"), _("The reviewer opened the review link")),
+        ("approve", _("Approved by link"), _("The reviewer approved by link")),
+        ("reject", _("Changes requested by link"), _("The reviewer asked for changes by link")),
+        ("override", _("Decided in the reviewer's place"), _("Decided in the reviewer's place")),
+    ]:
+        actions.register_action(f"portal.review_link.{action}", label, message)

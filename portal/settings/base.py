@@ -216,3 +216,5 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.workflow.publish_approved"
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Local time at which the scheduler process runs the daily jobs.
 PORTAL_DAILY_JOBS_AT = env.get_str("PORTAL_DAILY_JOBS_AT", "03:15")
+# Days a review link (workflow step "review by link") stays valid.
+PORTAL_REVIEW_LINK_DAYS = env.get_int("PORTAL_REVIEW_LINK_DAYS", 7)

@@ -319,7 +319,10 @@ def add_labs(count, partners_each=3):
     actors = list(ActorPage.objects.filter(locale__language_code="de")[:partners_each])
     for number in range(count):
         lab = LabPageFactory.build(
-            title=f"Zusatzlabor {number}", slug=f"zusatz-{number}", hero_image=ImageFactory()
+            title=f"Zusatzlabor {number}",
+            slug=f"zusatz-{number}",
+            hero_image=ImageFactory(),
+            hero_image_alt=f"Bild {number}",
         )
         index.add_child(instance=lab)
         for actor in actors:

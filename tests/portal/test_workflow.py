@@ -46,9 +46,8 @@ def test_setup_creates_the_roles_and_one_workflow_for_every_page(demo):
         "Administration",
     }
     assert not Group.objects.filter(name__in=["Moderators", "Editors"]).exists()
-    assert list(Workflow.objects.filter(active=True).values_list("name", flat=True)) == [
-        WORKFLOW_NAME
-    ]
+    active = set(Workflow.objects.filter(active=True).values_list("name", flat=True))
+    assert WORKFLOW_NAME in active and "Moderators approval" not in active
     english_actor = german_actor().get_translation(Locale.objects.get(language_code="en"))
     for page in [german_actor(), english_actor, demo["en"]]:
         assert page.get_workflow().name == WORKFLOW_NAME
@@ -297,3 +296,87 @@ def test_converting_a_translation_to_an_alias_is_direct_publishing(people):
     for role in ["author", "approver"]:
         assert denied(client_for(people[role]).post(url))
     assert reload(page).alias_of_id is None
+
+
+# --- bypasses found in review -------------------------------------------------------------
+
+
+def test_submitting_someone_elses_draft_does_not_let_its_writer_approve(people):
+    page = german_actor()
+    edit(client_for(people["author"]), page, None, title="Entwurf der Autorin")
+    edit(client_for(people["colleague"]), page, "submit", title="Entwurf der Autorin")
+    assert denied(workflow_action(client_for(people["author"]), page, "approve"))
+    assert reload(page).current_workflow_task.name == "Redaktionelle Prüfung"
+
+
+def test_translating_someone_elses_submission_counts_as_writing_it(people):
+    page = english_actor()
+    _response, translation = translate_title(
+        client_for(people["author"]), page, "Translated by the author"
+    )
+    client_for(people["colleague"]).post(
+        reverse("portal_submit_translation", args=[translation.pk])
+    )
+    assert reload(page).workflow_in_progress
+    assert denied(workflow_action(client_for(people["author"]), page, "approve"))
+
+
+def submit_page_translation(client, page, **data):
+    url = reverse("wagtail_localize:submit_page_translation", args=[page.pk])
+    english = Locale.objects.get(language_code="en")
+    return client.post(url, {"locales": [english.pk], **data})
+
+
+def new_german_section(demo):
+    from home.models import ContentPage
+
+    section = demo["de"].add_child(instance=ContentPage(title="Neuer Bereich", slug="bereich"))
+    section.save_revision().publish()
+    child = section.add_child(instance=ContentPage(title="Unterseite", slug="unterseite"))
+    child.save_revision().publish()
+    return section, child
+
+
+def test_translate_this_page_creates_only_drafts_for_editors(demo, people):
+    section, child = new_german_section(demo)
+    editor = client_for(people["author"])
+    english = Locale.objects.get(language_code="en")
+
+    submit_page_translation(editor, child)  # its parent has no English version
+    assert not child.has_translation(english) and not section.has_translation(english)
+
+    submit_page_translation(editor, section, include_subtree="on")
+    assert not section.has_translation(english)
+
+    submit_page_translation(editor, section)
+    translated = section.get_translation(english)
+    assert not translated.live and translated.alias_of_id is None
+
+
+def test_translate_this_page_does_not_write_into_an_existing_alias(demo, people):
+    section, _child = new_german_section(demo)
+    english = Locale.objects.get(language_code="en")
+    alias = section.create_alias(parent=demo["en"], update_locale=english, update_slug="section")
+    submit_page_translation(client_for(people["author"]), section)
+    alias = reload(alias)
+    assert alias.alias_of_id == section.pk and alias.title == "Neuer Bereich"
+
+
+def test_approvers_cannot_publish_at_the_root_outside_the_site(people):
+    root = Page.get_first_root_node()
+    approver = people["approver"]
+    assert not root.permissions_for_user(approver).can_publish_subpage()
+    home_en = Page.objects.get(depth=2, locale__language_code="en")
+    assert home_en.specific.permissions_for_user(approver).can_unpublish()
+    response = client_for(approver).post(
+        reverse("wagtailadmin_pages:copy", args=[german_actor().get_parent().get_parent().pk]),
+        {
+            "new_title": "Ungeprüfte Kopie",
+            "new_slug": "ungepruefte-kopie",
+            "new_parent_page": root.pk,
+            "copy_subpages": "",
+            "publish_copies": "on",
+        },
+    )
+    assert response.status_code in {200, 302, 403}
+    assert not Page.objects.filter(slug="ungepruefte-kopie", live=True).exists()

@@ -1,0 +1,130 @@
+"""Review by signed link (LinkReviewTask): sending the link, reading it back, deciding.
+
+The link names one task state and the nonce of the latest link sent for it, is signed and
+expires after PORTAL_REVIEW_LINK_DAYS. It stops working once the step is decided, when a
+newer link is sent, and when the page has a newer revision than the one under review.
+"""
+
+import datetime
+import enum
+import logging
+import uuid
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from .models import LinkReviewTaskState
+
+SALT = "portal.review-link"
+logger = logging.getLogger(__name__)
+
+
+class LinkProblem(enum.StrEnum):
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    DECIDED = "decided"
+    SUPERSEDED = "superseded"
+
+
+class ReviewLinkError(Exception):
+    def __init__(self, problem: LinkProblem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def link_token(task_state) -> str:
+    return signing.dumps([task_state.pk, task_state.link_nonce.hex], salt=SALT)
+
+
+def link_url(task_state) -> str:
+    path = reverse("review_link", args=[link_token(task_state)])
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def send_review_link(task_state, user=None, resend=False):
+    """Mail the reviewer a link to the revision under review; a re-sent link replaces the
+    old one and shows the page's latest revision."""
+    page = task_state.workflow_state.content_object
+    if resend:
+        task_state.link_nonce = uuid.uuid4()
+        task_state.revision = page.get_latest_revision()
+    task_state.link_sent_at = timezone.now()
+    task_state.save(update_fields=["link_nonce", "revision", "link_sent_at"])
+    task = task_state.task.specific
+    expires = timezone.localtime(
+        task_state.link_sent_at + datetime.timedelta(days=settings.PORTAL_REVIEW_LINK_DAYS)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "portal/email/review_link.txt",
+            {"task": task, "page": page, "url": link_url(task_state), "expires": expires},
+        )
+        subject = _("Please review: %(title)s") % {"title": page.get_admin_display_title()}
+    try:
+        send_mail(subject, body, None, [task.reviewer_email])
+    except Exception:  # the workflow goes on; the link can be re-sent from the admin
+        logger.exception("Could not send the review link for page %s", page.pk)
+    log(
+        page,
+        "portal.review_link.resend" if resend else "portal.review_link.send",
+        user=user,
+        data={"task": task.name},
+    )
+
+
+def task_state_for(token: str) -> LinkReviewTaskState:
+    """The task state a link decides, or ReviewLinkError saying why it cannot."""
+    max_age = datetime.timedelta(days=settings.PORTAL_REVIEW_LINK_DAYS)
+    try:
+        pk, nonce = signing.loads(token, salt=SALT, max_age=max_age)
+        task_state = LinkReviewTaskState.objects.get(pk=int(pk))
+    except signing.SignatureExpired:
+        raise ReviewLinkError(LinkProblem.EXPIRED) from None
+    except (signing.BadSignature, ValueError, TypeError, LinkReviewTaskState.DoesNotExist):
+        raise ReviewLinkError(LinkProblem.INVALID) from None
+    if task_state.status != task_state.STATUS_IN_PROGRESS:
+        raise ReviewLinkError(LinkProblem.DECIDED)
+    page = task_state.workflow_state.content_object
+    if nonce != task_state.link_nonce.hex or page.latest_revision_id != task_state.revision_id:
+        raise ReviewLinkError(LinkProblem.SUPERSEDED)
+    return task_state
+
+
+def record_view(task_state):
+    page = task_state.workflow_state.content_object
+    log(page, "portal.review_link.view", data={"task": task_state.task.name})
+
+
+def decide(task_state, decision: str, comment: str):
+    """The reviewer's decision: "approve" or "reject" (with a comment)."""
+    page = task_state.workflow_state.content_object
+    log(
+        page,
+        f"portal.review_link.{decision}",
+        data={"task": task_state.task.name, "comment": comment},
+    )
+    if decision == "approve":
+        task_state.approve(comment=comment)
+    else:
+        task_state.reject(comment=comment)
+
+
+def override(task_state, user, decision: str, comment: str):
+    """Freigabe or Administration decides in the reviewer's place (no stuck pages)."""
+    page = task_state.workflow_state.content_object
+    log(
+        page,
+        "portal.review_link.override",
+        user=user,
+        data={"task": task_state.task.name, "decision": decision, "comment": comment},
+    )
+    if decision == "approve":
+        task_state.approve(user=user, comment=comment)
+    else:
+        task_state.reject(user=user, comment=comment)
