@@ -90,6 +90,8 @@ print(json.dumps({
     "event page": event.url,
     "series page": series.url,
     "full .ics feed": event_index.url + "calendar/",
+    "search (common word)": "/de/suche/?q=Quartier",
+    "search (partial word)": "/de/suche/?q=Nachbarsch",
     "sitemap": "/sitemap.xml",
 }))
 """
@@ -164,6 +166,8 @@ def measure(url: str, duration: int, concurrency: int) -> dict:
             "--timeout",
             "10s",
             "--latency",
+            "--script",
+            str(ROOT / "bench" / "percentiles.lua"),
             url,
         ],
         check=True,
@@ -173,10 +177,12 @@ def measure(url: str, duration: int, concurrency: int) -> dict:
     requests = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = to_ms(re.search(r"50%\s+(\S+)", output).group(1))
     p99 = to_ms(re.search(r"99%\s+(\S+)", output).group(1))
+    p95 = float(re.search(r"p95_us=(\d+)", output).group(1)) / 1000
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": requests,
         "p50": p50,
+        "p95": p95,
         "p99": p99,
         "errors": int(errors.group(1)) if errors else 0,
     }
@@ -248,7 +254,7 @@ def main():
 
     reference = rows[0][2]["rps"]
     header = (
-        f"{'URL':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} "
+        f"{'URL':<24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'queries':>8} "
         f"{'bytes':>8} {'ratio':>8} {'errors':>6}"
     )
     lines = [
@@ -262,7 +268,8 @@ def main():
         queries, size = counts[name]
         ratio = f"1/{reference / result['rps']:.1f}" if result["rps"] else "-"
         lines.append(
-            f"{name:<24} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
+            f"{name:<24} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p95']:>8.1f} "
+            f"{result['p99']:>8.1f} "
             f"{queries:>8} {size:>8} {ratio:>8} {result['errors']:>6}"
         )
     lines.append(f"peak RSS of a worker: {peak_rss:.0f} MB")

@@ -302,9 +302,12 @@ class EventPage(RoutablePageMixin, BasePage):
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("venue_name"),
-        index.SearchField("venue_address"),
+        index.SearchField("venue_address", boost=1.5),  # the city
         index.SearchField("target_audience"),
         index.SearchField("body"),
+        index.RelatedFields(
+            "speakers", [index.SearchField("name"), index.SearchField("organisation")]
+        ),
         index.FilterField("start"),
         index.FilterField("end"),
     ]

@@ -1,6 +1,7 @@
 """Labs (KoSI-Labs) and the partner actors taking part in them."""
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -296,7 +297,8 @@ class ActorPage(BasePage):
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("description"),
-        index.SearchField("city"),
+        index.SearchField("city", boost=1.5),
+        index.SearchField("sector_search_text"),
         index.FilterField("sector"),
     ]
     parent_page_types = ["labs.ActorIndexPage"]
@@ -305,6 +307,17 @@ class ActorPage(BasePage):
 
     class Meta:
         verbose_name = _("actor")
+
+    def sector_search_text(self) -> str:
+        """The sector's name in every language, so "Verwaltung" and "administration" both
+        find the actor whatever language it was indexed in."""
+        from django.utils import translation
+
+        names = []
+        for language_code, _name in settings.LANGUAGES:
+            with translation.override(language_code):
+                names.append(str(self.get_sector_display()))
+        return " ".join(dict.fromkeys(names))
 
     @property
     def preview_image(self):

@@ -187,7 +187,12 @@ class BasePage(Page):
 
     promote_panels = [*Page.promote_panels, FieldPanel("social_image")]
     settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
-    search_fields = [*Page.search_fields, index.SearchField("teaser")]
+    # title (Wagtail's, boost 2) > teaser > body and other text
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("teaser", boost=1.5),
+        index.AutocompleteField("teaser"),
+    ]
 
     class Meta:
         abstract = True

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from search import views as search_views
 
 from .sitemap import TranslatedSitemap
 from .views import review_link, review_preview, robots_txt, theme_stylesheet
@@ -27,4 +30,9 @@ if settings.DEBUG or getattr(settings, "PORTAL_SERVE_MEDIA", False):
     )
 
 # Every page lives under its language prefix (/de/, /en/); "/" redirects by Accept-Language.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path(_("search/"), search_views.search, name="search"),
+    path(_("search/suggestions/"), search_views.suggest, name="search_suggestions"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

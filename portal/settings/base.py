@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",
@@ -181,7 +182,12 @@ LOGGING = {
 # Wagtail
 WAGTAIL_SITE_NAME = env.get_str("PORTAL_ADMIN_TITLE", "KoSI-Lab Portal")
 WAGTAILADMIN_BASE_URL = env.get_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# German stemming ("Werkstatt" finds "Werkstätten") on PostgreSQL. The database backend has
+# one configuration and one index row per page, so English pages are stemmed as German too
+# (see README, "Search"); SQLite has no stemming and the search adds prefix matches instead.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "german"}
+}
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no calls to outside hosts
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_FINDERS = []  # no third-party embeds (privacy)

@@ -1,0 +1,195 @@
+"""Site search over live, public pages of the visitor's language.
+
+Full text (German stemming on PostgreSQL, see README) is combined with prefix matching on
+titles and teasers, so partial words find pages on every database. Result types are facets
+with counts; the page list is built from page ids, so facets, type filter and pagination
+share one search.
+"""
+
+import dataclasses
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail.models import Locale, Page
+
+from events.models import EventPage, EventSeriesPage
+from labs.models import ActorPage, LabPage
+from portal.translation import localize
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 500  # per search; enough for any person, bounded for the server
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultType:
+    key: str
+    label: str
+    models: tuple
+
+
+RESULT_TYPES = [
+    ResultType("lab", _("Lab"), (LabPage,)),
+    ResultType("workshop", _("Workshop"), (EventPage, EventSeriesPage)),
+    ResultType("actor", pgettext_lazy("search result type", "Partner"), (ActorPage,)),
+    ResultType("page", _("Page"), ()),  # everything else
+]
+
+
+def type_of(content_type_id, type_by_content_type) -> ResultType:
+    return type_by_content_type.get(content_type_id, RESULT_TYPES[-1])
+
+
+def _type_by_content_type():
+    mapping = {}
+    for result_type in RESULT_TYPES:
+        for model in result_type.models:
+            mapping[ContentType.objects.get_for_model(model).pk] = result_type
+    return mapping
+
+
+def clean_query(raw: str) -> tuple[str, bool]:
+    """The query as searched: control characters removed, whitespace collapsed, cut to
+    MAX_QUERY_LENGTH. Returns it and whether it was cut."""
+    text = "".join(char for char in raw if char.isprintable() or char == " ")
+    text = " ".join(text.split())
+    return text[:MAX_QUERY_LENGTH].strip(), len(text) > MAX_QUERY_LENGTH
+
+
+def searchable_pages(language_code: str):
+    locale = Locale.objects.filter(language_code=language_code).first()
+    return Page.objects.live().public().filter(locale=locale, depth__gt=1)
+
+
+def _robustly(run, query):
+    """Run a search; a query the database's full-text syntax rejects (an unmatched quote on
+    SQLite, say) is retried with its words only."""
+    try:
+        with transaction.atomic():
+            return run(query)
+    except DatabaseError:
+        words = " ".join(re.findall(r"\w+", query))
+        if not words or words == query:
+            return []
+        with transaction.atomic():
+            return run(words)
+
+
+def matching_ids(query: str, language_code: str) -> list[int]:
+    """Page ids, best first: full-text matches, then prefix matches not found by those."""
+    pages = searchable_pages(language_code)
+    ids = _robustly(
+        lambda text: [page.pk for page in pages.search(text, operator="and")[:MAX_RESULTS]],
+        query,
+    )
+    prefixed = _robustly(
+        lambda text: [page.pk for page in pages.autocomplete(text)[:MAX_RESULTS]], query
+    )
+    return list(dict.fromkeys(ids + prefixed))[:MAX_RESULTS]
+
+
+@dataclasses.dataclass
+class SearchOutcome:
+    ids: list  # page ids, best first
+    counts: dict  # type key -> number of results
+    content_types: dict  # page id -> content type id
+    type_by_content_type: dict
+
+
+def search(query: str, language_code: str) -> SearchOutcome:
+    ids = matching_ids(query, language_code) if query else []
+    type_by_content_type = _type_by_content_type()
+    counts = {result_type.key: 0 for result_type in RESULT_TYPES}
+    content_types = {}
+    if ids:
+        rows = Page.objects.filter(pk__in=ids).values_list("pk", "content_type")
+        content_types = dict(rows)
+        for content_type in content_types.values():
+            counts[type_of(content_type, type_by_content_type).key] += 1
+    return SearchOutcome(ids, counts, content_types, type_by_content_type)
+
+
+def of_type(outcome: SearchOutcome, type_key: str) -> list[int]:
+    return [
+        pk
+        for pk in outcome.ids
+        if type_of(outcome.content_types.get(pk), outcome.type_by_content_type).key == type_key
+    ]
+
+
+def results_for(ids: list[int], type_by_content_type) -> list:
+    """The specific pages of one result page, in ranking order, each with its type."""
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    results = []
+    for pk in ids:
+        page = pages.get(pk)
+        if page is not None:
+            page.result_type = type_of(page.content_type_id, type_by_content_type)
+            results.append(page)
+    return results
+
+
+def promoted_pages(query: str, language_code: str) -> list:
+    """Editors' promoted results for this query, as pages of the visitor's language.
+
+    Wagtail's promotions are not per language: a promoted German page is shown as its
+    translation on the English site, and left out where there is none.
+    """
+    from wagtail.contrib.search_promotions.models import Query
+
+    if not query:
+        return []
+    promotions = Query.get(query).editors_picks.select_related("page").order_by("sort_order")
+    pages = [promotion.page for promotion in promotions if promotion.page_id]
+    live = searchable_pages(language_code)
+    localized = localize(pages, queryset=live, language_code=language_code)
+    return [
+        page.specific
+        for page in localized
+        if page.locale.language_code == language_code and page.live
+    ]
+
+
+def count_query(query: str) -> None:
+    """Daily hit count for the search terms report: only the query text is stored."""
+    from wagtail.contrib.search_promotions.models import Query
+
+    if query:
+        Query.get(query).add_hit()
+
+
+def suggestions(query: str, language_code: str, limit: int = 8) -> list[str]:
+    if len(query) < 2:
+        return []
+    pages = searchable_pages(language_code)
+    titles = _robustly(
+        lambda text: [page.title for page in pages.autocomplete(text)[:limit]], query
+    )
+    return list(dict.fromkeys(titles))
+
+
+def directory_links(request, language_code: str) -> list[dict]:
+    """Where to look instead when nothing was found: the directories and the calendar."""
+    from django.utils.translation import gettext
+
+    from events.models import EventIndexPage
+    from labs.models import ActorIndexPage, LabIndexPage
+
+    pages = (
+        searchable_pages(language_code)
+        .type(LabIndexPage, ActorIndexPage, EventIndexPage)
+        .specific()
+        .order_by("path")
+    )
+    links = [{"title": page.title, "url": page.get_url(request)} for page in pages]
+    for page in pages:
+        if isinstance(page, EventIndexPage):
+            links.append(
+                {
+                    "title": gettext("Workshop calendar to subscribe to"),
+                    "url": f"{page.get_url(request)}calendar/",
+                }
+            )
+    return links

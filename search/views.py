@@ -1,0 +1,71 @@
+"""The search page (/de/suche/, /en/search/) and its suggestions for the search field."""
+
+from urllib.parse import urlencode
+
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from portal.filters import paginate
+
+from . import selectors
+
+PAGE_SIZE = 10
+
+
+@require_safe
+def search(request):
+    language_code = translation.get_language()
+    query, shortened = selectors.clean_query(request.GET.get("q", ""))
+    type_key = request.GET.get("type", "")
+    type_keys = [result_type.key for result_type in selectors.RESULT_TYPES]
+    notes = []
+    if shortened:
+        notes.append(
+            _("Your search was shortened to %(count)s characters.")
+            % {"count": selectors.MAX_QUERY_LENGTH}
+        )
+    if type_key and type_key not in type_keys:
+        notes.append(_("The result type in the address is unknown; all types are shown."))
+        type_key = ""
+    outcome = selectors.search(query, language_code)
+    ids = selectors.of_type(outcome, type_key) if type_key else outcome.ids
+    page_of_ids = paginate(request, ids, PAGE_SIZE)
+    selectors.count_query(query)
+    context = {
+        "query": query,
+        "notes": notes,
+        "type_key": type_key,
+        "facets": [
+            {
+                "key": result_type.key,
+                "label": result_type.label,
+                "count": outcome.counts[result_type.key],
+            }
+            for result_type in selectors.RESULT_TYPES
+        ],
+        "total": len(outcome.ids),
+        "results": selectors.results_for(list(page_of_ids), outcome.type_by_content_type),
+        "page_obj": page_of_ids,
+        # the pagination component keeps the query and type
+        "directory": {
+            "query_string": urlencode(
+                {k: v for k, v in {"q": query, "type": type_key}.items() if v}
+            )
+        },
+        "promoted": selectors.promoted_pages(query, language_code),
+    }
+    if query and not outcome.ids:
+        context["directories"] = selectors.directory_links(request, language_code)
+    return TemplateResponse(request, "search/search.html", context)
+
+
+@require_safe
+def suggest(request):
+    query, _shortened = selectors.clean_query(request.GET.get("q", ""))
+    return JsonResponse(
+        {"suggestions": selectors.suggestions(query, translation.get_language())},
+        headers={"Cache-Control": "max-age=60"},
+    )

@@ -1,0 +1,151 @@
+"""Site search: what visitors find in their language, facets, promotions and bad input."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Locale, PageViewRestriction
+
+from events.models import EventPage
+from home.models import ContentPage
+from tests.helpers import soup_of
+
+
+def search_url(language="de"):
+    with translation.override(language):
+        return reverse("search")
+
+
+def results(client, query, language="de", **params):
+    soup = soup_of(client.get(search_url(language), {"q": query, **params}))
+    return soup, [a.get_text(strip=True) for a in soup.select(".search-result__title a")]
+
+
+def add_page(demo, title, teaser="", language="de", publish=True):
+    home = demo[language]
+    page = home.add_child(instance=ContentPage(title=title, teaser=teaser, live=publish))
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return page
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_page_has_a_search_form_in_its_header(client, demo, language):
+    soup = soup_of(client.get(demo[language].url))
+    form = soup.select_one("header form[role=search]")
+    assert form["method"] == "get" and form["action"] == search_url(language)
+    assert form.select_one("input[name=q]")
+    assert soup.select_one(f'label[for="{form.select_one("input")["id"]}"]')
+
+
+def test_finds_workshops_in_the_visitors_language_only(client, demo):
+    _soup, german = results(client, "Konzeptentwicklung")
+    assert "2. Werkstatt: Konzeptentwicklung" in german
+    _soup, english = results(client, "Concept development", "en")
+    assert "Workshop 2: Concept development" in english
+    assert not any("Werkstatt" in title for title in english)
+
+
+def test_partial_words_find_pages(client, demo):
+    _soup, found = results(client, "Konzeptentw")
+    assert "2. Werkstatt: Konzeptentwicklung" in found
+
+
+def test_results_show_type_and_workshop_date(client, demo):
+    soup, _found = results(client, "Konzeptentwicklung")
+    result = next(
+        li for li in soup.select(".search-result") if "Konzeptentwicklung" in li.get_text()
+    )
+    kind = result.select_one(".search-result__type")
+    assert kind.get_text().startswith("Werkstatt")
+    assert kind.select_one("time")["datetime"]
+
+
+def test_type_facets_count_and_filter(client, demo):
+    soup, everything = results(client, "Dortmund")
+    facets = {
+        a.get_text(strip=True).rsplit(" (", 1)[0]: int(
+            a.get_text(strip=True).rsplit("(", 1)[1][:-1]
+        )
+        for a in soup.select(".search-facets a")
+    }
+    total = facets.pop("Alle")
+    assert total == sum(facets.values()) and total >= len(everything)
+    assert facets.get("Akteur", 0) > 0
+    soup, actors = results(client, "Dortmund", type="actor")
+    assert len(actors) == min(facets["Akteur"], 10)
+    kinds = {p.get_text(strip=True).split(" ·")[0] for p in soup.select(".search-result__type")}
+    assert kinds == {"Akteur"}
+
+
+def test_drafts_and_private_pages_never_appear(client, demo):
+    add_page(demo, "Geheimentwurf Zebrafisch", publish=False)
+    private = add_page(demo, "Geschützter Zebrafisch")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    _soup, found = results(client, "Zebrafisch")
+    assert found == []
+
+
+def test_the_index_follows_publish_unpublish_and_delete(client, demo):
+    page = add_page(demo, "Okapi-Stammtisch")
+    assert results(client, "Okapi")[1] == ["Okapi-Stammtisch"]
+    page.unpublish()
+    assert results(client, "Okapi")[1] == []
+    page.save_revision().publish()
+    assert results(client, "Okapi")[1] == ["Okapi-Stammtisch"]
+    page.delete()
+    assert results(client, "Okapi")[1] == []
+
+
+def test_promoted_results_in_the_visitors_language(client, demo):
+    event = EventPage.objects.get(slug="konzeptentwicklung")
+    query = Query.get("anmeldung")
+    SearchPromotion.objects.create(query=query, page=event, sort_order=0)
+    german = soup_of(client.get(search_url(), {"q": "Anmeldung"}))
+    assert [a.get_text() for a in german.select(".search-promoted a")] == [event.title]
+    english = soup_of(client.get(search_url("en"), {"q": "anmeldung"}))
+    english_event = event.get_translation(Locale.objects.get(language_code="en"))
+    assert [a.get_text() for a in english.select(".search-promoted a")] == [english_event.title]
+    assert Query.get("anmeldung").hits == 2  # counted, and nothing about the visitor stored
+
+
+def test_nothing_found_suggests_the_directories_and_the_calendar(client, demo):
+    soup, found = results(client, "Xylophonquartett")
+    assert found == []
+    links = [a["href"] for a in soup.select(".search-empty a")]
+    assert "/de/labore/" in links and "/de/akteure/" in links
+    assert any(link.endswith("/calendar/") for link in links)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 5000,
+        "Werk\x00statt",
+        '"Werkstatt',
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "Werkstatt 🎉",
+        "AND OR NOT",
+        "(((",
+        "*",
+    ],
+)
+def test_bad_queries_get_a_page(client, demo, query):
+    response = client.get(search_url(), {"q": query, "page": "junk", "type": "nonsense"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    if len(query) > 200:
+        assert "auf 200 Zeichen gekürzt" in html
+
+
+def test_suggestions_for_the_search_field(client, demo):
+    with translation.override("de"):
+        url = reverse("search_suggestions")
+    data = client.get(url, {"q": "Konzept"}).json()
+    assert "2. Werkstatt: Konzeptentwicklung" in data["suggestions"]
+    assert client.get(url, {"q": "K"}).json() == {"suggestions": []}
