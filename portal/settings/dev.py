@@ -1,7 +1,7 @@
 """Local development: the embedded SQLite database, debug pages, e-mails on the console."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import email_settings, env
 
 DEBUG = env.get_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env.get_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
@@ -13,3 +13,7 @@ LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405
 # Serve static files from the apps and the theme without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Mails on the console as readable text (links can be copied), unless SMTP is configured.
+if not env.get_str("DJANGO_EMAIL_HOST"):
+    globals().update(email_settings("portal.mail.ReadableConsoleBackend", {}))

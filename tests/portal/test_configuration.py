@@ -140,3 +140,20 @@ def test_mail_sent_in_tests_is_captured(mailoutbox):
 
     send_mail("Anmeldung", "Danke", None, ["gast@example.org"])
     assert [message.subject for message in mailoutbox] == ["Anmeldung"]
+
+
+def test_the_dev_console_prints_mails_readably():
+    import io
+
+    from django.core.mail import EmailMessage
+
+    from portal.mail import ReadableConsoleBackend
+
+    stream = io.StringIO()
+    link = "https://portal.example.org/de/register/confirm/" + "a" * 120 + "/"
+    message = EmailMessage(
+        "Bitte bestätigen", f"Guten Tag,\n\n{link}\n", "p@example.org", ["x@example.org"]
+    )
+    ReadableConsoleBackend(stream=stream).send_messages([message])
+    output = stream.getvalue()
+    assert link in output and "Subject: Bitte bestätigen" in output
