@@ -171,9 +171,9 @@ def event_details(event, request, form=None, notice="") -> dict:
             SPEAKER_PHOTO,
         )
     )
-    actor_queryset = ActorPage.objects.live()
+    actor_queryset = ActorPage.objects.live().public()
     linked = localize([row.actor for row in speaker_rows if row.actor], queryset=actor_queryset)
-    linked_by_key = {actor.translation_key: actor for actor in linked}
+    linked_by_key = {actor.translation_key: actor for actor in linked if actor}
     for row in speaker_rows:
         row.actor_page = linked_by_key.get(row.actor.translation_key) if row.actor else None
     organiser = localize([event.organiser], queryset=actor_queryset)[0] if event.organiser else None
@@ -194,7 +194,7 @@ def event_details(event, request, form=None, notice="") -> dict:
         else None,
         "speakers": speaker_rows,
         "organiser": organiser,
-        "labs": [lab for lab in labs if lab.live],
+        "labs": [lab for lab in labs if lab],
         "agenda": list(event.agenda_items.order_by("sort_order", "time", "pk")),
         "structured_data": structured_data,
         "registration": registration,

@@ -119,9 +119,10 @@ class NextWorkshopsPanel(Component):
 
         context = super().get_context_data(parent_context)
         events = list(
-            EventPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).upcoming()[
-                : self.limit
-            ]
+            EventPage.objects.live()
+            .public()
+            .filter(locale__language_code=settings.LANGUAGE_CODE)
+            .upcoming()[: self.limit]
         )
         show_registrations = self.user.has_perm(admin_views.PERMISSION)
         counts = {}

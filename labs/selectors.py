@@ -133,12 +133,12 @@ def lab_details(lab, request) -> dict:
     partner_rows = list(lab.partners.all().select_related("actor").order_by("sort_order", "pk"))
     actors = localize(
         [row.actor for row in partner_rows],
-        queryset=with_renditions(ActorPage.objects.live(), "logo", LOGO_SMALL),
+        queryset=with_renditions(ActorPage.objects.live().public(), "logo", LOGO_SMALL),
     )
     partners = [
         {"actor": actor, "role": PartnerRole(row.role).label}
         for row, actor in zip(partner_rows, actors, strict=True)
-        if actor.live
+        if actor
     ]
     return {
         "journey": journey(lab.phase),
@@ -227,7 +227,7 @@ def featured_labs(home, request, limit: int = 3) -> list[LabPage]:
     chosen = [row.lab for row in home.featured_labs.all().select_related("lab")]
     queryset = with_renditions(LabPage.objects.live().public(), "hero_image", LAB_CARD_IMAGE)
     if chosen:
-        labs = [lab for lab in localize(chosen, queryset=queryset) if lab.live][:limit]
+        labs = [lab for lab in localize(chosen, queryset=queryset) if lab][:limit]
     else:
         newest = queryset.filter(locale_id=home.locale_id).order_by("-first_published_at")
         labs = list(newest[:limit])

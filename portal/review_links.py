@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -49,11 +50,10 @@ def link_url(task_state) -> str:
 
 def send_review_link(task_state, user=None, resend=False):
     """Mail the reviewer a link to the revision under review; a re-sent link replaces the
-    old one and shows the page's latest revision."""
+    old one (for the same revision: a newer one was not approved by the earlier steps)."""
     page = task_state.workflow_state.content_object
     if resend:
         task_state.link_nonce = uuid.uuid4()
-        task_state.revision = page.get_latest_revision()
     task_state.link_sent_at = timezone.now()
     task_state.save(update_fields=["link_nonce", "revision", "link_sent_at"])
     task = task_state.task.specific
@@ -78,12 +78,16 @@ def send_review_link(task_state, user=None, resend=False):
     )
 
 
-def task_state_for(token: str) -> LinkReviewTaskState:
-    """The task state a link decides, or ReviewLinkError saying why it cannot."""
+def task_state_for(token: str, lock=False) -> LinkReviewTaskState:
+    """The task state a link decides, or ReviewLinkError saying why it cannot. With `lock`
+    (inside a transaction), parallel decisions on the same link wait for each other."""
     max_age = datetime.timedelta(days=settings.PORTAL_REVIEW_LINK_DAYS)
+    task_states = LinkReviewTaskState.objects.all()
+    if lock:
+        task_states = task_states.select_for_update(of=("self",))
     try:
         pk, nonce = signing.loads(token, salt=SALT, max_age=max_age)
-        task_state = LinkReviewTaskState.objects.get(pk=int(pk))
+        task_state = task_states.get(pk=int(pk))
     except signing.SignatureExpired:
         raise ReviewLinkError(LinkProblem.EXPIRED) from None
     except (signing.BadSignature, ValueError, TypeError, LinkReviewTaskState.DoesNotExist):
@@ -101,8 +105,15 @@ def record_view(task_state):
     log(page, "portal.review_link.view", data={"task": task_state.task.name})
 
 
-def decide(task_state, decision: str, comment: str):
-    """The reviewer's decision: "approve" or "reject" (with a comment)."""
+def decide(token: str, decision: str, comment: str):
+    """The reviewer's decision: "approve" or "reject" (with a comment), once: the link is
+    checked again under a row lock, so a double click decides only once."""
+    with transaction.atomic():
+        task_state = task_state_for(token, lock=True)
+        _decide(task_state, decision, comment)
+
+
+def _decide(task_state, decision: str, comment: str):
     page = task_state.workflow_state.content_object
     log(
         page,

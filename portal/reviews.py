@@ -1,6 +1,7 @@
 """Content review dates: the default on publishing, the overdue list and the reminders."""
 
 import datetime
+import logging
 from collections import defaultdict
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import BasePage
+
+logger = logging.getLogger(__name__)
 
 
 def page_models():
@@ -56,7 +59,11 @@ def send_review_reminders(today=None) -> int:
                 {"owner": owner, "pages": pages, "base_url": settings.WAGTAILADMIN_BASE_URL},
             )
             subject = _("Pages to review: %(count)s") % {"count": len(pages)}
-        send_mail(subject, body, None, [owner.email])
+        try:
+            send_mail(subject, body, None, [owner.email])
+        except Exception:  # the next owners still get theirs; this one is retried tomorrow
+            logger.exception("Could not send the review reminder to user %s", owner.pk)
+            continue
         for page in pages:
             type(page).objects.filter(pk=page.pk).update(review_reminder_sent_for=page.review_by)
     return sum(len(pages) for pages in due.values())

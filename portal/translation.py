@@ -61,12 +61,14 @@ def translate(instance, locale: Locale, strings: dict[str, str], *, user=None):
 
 
 def localize(objects, *, queryset=None, language_code: str | None = None) -> list:
-    """Each page or snippet in the visitor's language where a translation exists, else itself.
+    """Each page or snippet in the visitor's language where a translation exists, else itself,
+    or None where neither is in `queryset` (e.g. unpublished or private).
 
     wagtail-localize copies foreign keys to other pages unchanged (they keep pointing at the
     German page). This resolves a whole list in one query, by translation key, instead of one
     `.localized` call per row. Every returned object comes from `queryset` (default: live
-    pages, or all rows of the model), so its select_related/prefetches apply to all of them.
+    pages, or all rows of the model), so its select_related/prefetches apply to all of them
+    and nothing outside it is ever shown.
     """
     objects = [obj for obj in objects if obj is not None]
     if not objects:
@@ -85,7 +87,7 @@ def localize(objects, *, queryset=None, language_code: str | None = None) -> lis
         by_pk[candidate.pk] = candidate
         if candidate.locale.language_code == language_code:
             in_language[candidate.translation_key] = candidate
-    return [in_language.get(obj.translation_key) or by_pk.get(obj.pk, obj) for obj in objects]
+    return [in_language.get(obj.translation_key) or by_pk.get(obj.pk) for obj in objects]
 
 
 def language_name(language_code: str) -> str:

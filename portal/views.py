@@ -2,7 +2,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.models import Site
 
 from .http import private
@@ -43,6 +43,7 @@ def robots_txt(request):
 REVIEW_PROBLEM_STATUS = {"invalid": 400, "expired": 410, "decided": 410, "superseded": 409}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_link(request, token):
     """The reviewer's page: the submitted revision and the decision. A GET (which mail
     scanners make too) only shows; the POST with the form's CSRF token decides, once."""
@@ -74,13 +75,21 @@ def review_link(request, token):
             return private(
                 TemplateResponse(request, "portal/review_link.html", context, status=400)
             )
-        decide(task_state, decision, comment)
+        try:
+            decide(token, decision, comment)
+        except ReviewLinkError as error:
+            context = {"problem": str(error.problem)}
+            status = REVIEW_PROBLEM_STATUS[error.problem]
+            return private(
+                TemplateResponse(request, "portal/review_link.html", context, status=status)
+            )
         context["decided"] = decision
         return private(TemplateResponse(request, "portal/review_link.html", context))
     record_view(task_state)
     return private(TemplateResponse(request, "portal/review_link.html", context))
 
 
+@require_safe
 def review_preview(request, token):
     """The revision under review as the page would look, for the review page's frame."""
     from .review_links import ReviewLinkError, task_state_for

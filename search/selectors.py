@@ -146,9 +146,7 @@ def promoted_pages(query: str, language_code: str) -> list:
     live = searchable_pages(language_code)
     localized = localize(pages, queryset=live, language_code=language_code)
     return [
-        page.specific
-        for page in localized
-        if page.locale.language_code == language_code and page.live
+        page.specific for page in localized if page and page.locale.language_code == language_code
     ]
 
 

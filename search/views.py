@@ -33,7 +33,8 @@ def search(request):
     outcome = selectors.search(query, language_code)
     ids = selectors.of_type(outcome, type_key) if type_key else outcome.ids
     page_of_ids = paginate(request, ids, PAGE_SIZE)
-    selectors.count_query(query)
+    if not type_key and page_of_ids.number == 1:
+        selectors.count_query(query)  # one count per search, not per result page or facet
     context = {
         "query": query,
         "notes": notes,
@@ -47,6 +48,7 @@ def search(request):
             for result_type in selectors.RESULT_TYPES
         ],
         "total": len(outcome.ids),
+        "shown_total": len(ids),
         "results": selectors.results_for(list(page_of_ids), outcome.type_by_content_type),
         "page_obj": page_of_ids,
         # the pagination component keeps the query and type

@@ -152,7 +152,7 @@ def legal_links(context):
                 else page.locale.language_code,
             }
             for page in localize(pages)
-            if page.live
+            if page
         ]
 
     return _cached(request, "legal_links", compute)

@@ -164,3 +164,20 @@ def test_demo_lab_pages_go_through_a_review_by_link(demo):
         "FourEyesApprovalTask",
         "LinkReviewTask",
     ]
+
+
+def test_a_double_click_decides_once(submitted):
+    from portal.review_links import LinkProblem, ReviewLinkError, decide
+
+    token = link_path().rstrip("/").split("/")[-1]
+    decide(token, "approve", "")
+    with pytest.raises(ReviewLinkError) as refused:
+        decide(token, "reject", "Doch nicht")
+    assert refused.value.problem == LinkProblem.DECIDED
+    assert reload(submitted).title == "Geprüft per Link"
+    assert logged(submitted, "reject") == 0
+
+
+def test_other_methods_are_refused(client, submitted):
+    assert client.put(link_path()).status_code == 405
+    assert logged(submitted, "view") == 0

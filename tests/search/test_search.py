@@ -149,3 +149,18 @@ def test_suggestions_for_the_search_field(client, demo):
     data = client.get(url, {"q": "Konzept"}).json()
     assert "2. Werkstatt: Konzeptentwicklung" in data["suggestions"]
     assert client.get(url, {"q": "K"}).json() == {"suggestions": []}
+
+
+def test_private_promoted_pages_are_not_shown(client, demo):
+    private = add_page(demo, "Geheime Seite Quokka", teaser="Nur mit Passwort")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    SearchPromotion.objects.create(query=Query.get("quokka"), page=private, sort_order=0)
+    html = client.get(search_url(), {"q": "quokka"}).content.decode()
+    assert "Geheime Seite Quokka" not in html and "Nur mit Passwort" not in html
+
+
+def test_a_type_filter_counts_its_own_results(client, demo):
+    soup, _found = results(client, "Dortmund", type="actor")
+    count = soup.select_one(".result-count").get_text()
+    actors = soup.select_one('.search-facets a[aria-current="true"]').get_text()
+    assert count.split()[0] == actors.rsplit("(", 1)[1].rstrip(")")
