@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from search import views as search_views
 
 from .sitemap import TranslatedSitemap
-from .views import review_link, review_preview, robots_txt, theme_stylesheet
+from .views import health, review_link, review_preview, robots_txt, theme_stylesheet
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("theme.css", theme_stylesheet, name="theme_stylesheet"),
+    path("health/", health, name="health"),
     path("review/<str:token>/", review_link, name="review_link"),
     path("review/<str:token>/preview/", review_preview, name="review_preview"),
 ]
@@ -26,7 +27,12 @@ urlpatterns = [
 if settings.DEBUG or getattr(settings, "PORTAL_SERVE_MEDIA", False):
     media_prefix = settings.MEDIA_URL.strip("/")
     urlpatterns.append(
-        path(f"{media_prefix}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+        # images only: documents go through Wagtail's view, which checks their privacy
+        re_path(
+            rf"^{media_prefix}/(?P<path>(?:original_images|images)/.+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
     )
 
 # Every page lives under its language prefix (/de/, /en/); "/" redirects by Accept-Language.

@@ -2,6 +2,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.models import Site
 
@@ -104,3 +105,20 @@ def review_preview(request, token):
     # middleware, whose X-Frame-Options DENY would block it
     response["X-Frame-Options"] = "SAMEORIGIN"
     return private(response)
+
+
+@require_safe
+def health(request):
+    """For load balancers: the app answers and reaches its database. Cheap, never cached."""
+    from django.db import DatabaseError, connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status, body = 200, {"status": "ok"}
+    except DatabaseError:
+        status, body = 503, {"status": "database unavailable"}
+    response = JsonResponse(body, status=status)
+    add_never_cache_headers(response)
+    return response

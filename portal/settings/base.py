@@ -191,7 +191,13 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no calls to outside hosts
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_FINDERS = []  # no third-party embeds (privacy)
+# Uploads: documents only through Django's view (permissions, privacy of collections), always
+# as downloads and with a CSP that blocks embedded content; images without SVG (scripts).
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
