@@ -46,9 +46,11 @@ def bench_environment(database_url: str, work_dir: Path, port: int) -> dict:
     }
 
 
-def create_database(kind: str, work_dir: Path) -> str:
+def create_database(kind: str, work_dir: Path, reuse: bool = False) -> str:
     if kind == "sqlite":
         return f"sqlite:///{work_dir / 'bench.sqlite3'}"
+    if reuse:
+        return f"{POSTGRES_ADMIN_URL}/kosi_bench"
     import psycopg
 
     with psycopg.connect(f"{POSTGRES_ADMIN_URL}/postgres", autocommit=True) as connection:
@@ -149,8 +151,12 @@ def wait_until_serving(url: str, timeout: float = 60):
 
 
 def to_ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    """wrk's latency ("850.00us", "12.5ms", "1.20s", "1.05m"); NaN when it has none."""
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", value)
+    if match is None:
+        return float("nan")
+    number, unit = match.groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
 def measure(url: str, duration: int, concurrency: int) -> dict:
@@ -209,16 +215,24 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the PostgreSQL database of the last run again (large scales take long "
+        "to build: about 40 minutes for --scale 7)",
+    )
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
 
     work_dir = Path(tempfile.mkdtemp(prefix="kosi-bench-"))
-    database_url = create_database(arguments.database, work_dir)
+    reuse = arguments.reuse and arguments.database == "postgres"
+    database_url = create_database(arguments.database, work_dir, reuse=reuse)
     env = bench_environment(database_url, work_dir, arguments.port)
-    print(f"Preparing {arguments.database} database at scale {arguments.scale} …", flush=True)
-    run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env)
-    run([sys.executable, "bench/populate.py", "--scale", str(arguments.scale)], env)
+    if not reuse:
+        print(f"Preparing {arguments.database} database at scale {arguments.scale} …", flush=True)
+        run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env)
+        run([sys.executable, "bench/populate.py", "--scale", str(arguments.scale)], env)
     run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     paths = urls_to_measure(env)
     counts = queries_and_bytes(env, paths)
