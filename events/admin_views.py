@@ -9,7 +9,6 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -52,8 +51,7 @@ def _events_with_registration() -> list[EventPage]:
 
 
 def _event_or_404(event_key) -> EventPage:
-    pages = EventPage.objects.filter(translation_key=event_key)
-    event = pages.filter(locale__language_code=settings.LANGUAGE_CODE).first() or pages.first()
+    event = registrations.rules_page_for_key(event_key)
     if event is None:
         raise Http404
     return event
@@ -71,14 +69,9 @@ def _breadcrumbs(*items):
 def index(request):
     now = timezone.now()
     events = sorted(_events_with_registration(), key=lambda event: (event.start, event.pk))
-    counts = {
-        row["event_key"]: row
-        for row in Registration.objects.filter(event_key__in=[e.translation_key for e in events])
-        .values("event_key")
-        .annotate(
-            **{status: Count("pk", filter=Q(status=status)) for status in RegistrationStatus.values}
-        )
-    }
+    counts = Registration.objects.filter(
+        event_key__in=[event.translation_key for event in events]
+    ).counts_by_event()
     rows = [
         {
             "event": event,

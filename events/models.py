@@ -495,6 +495,17 @@ class RegistrationQuerySet(models.QuerySet):
         found = {row["status"]: row["number"] for row in rows}
         return {status: found.get(status, 0) for status in RegistrationStatus.values}
 
+    def counts_by_event(self) -> dict:
+        """The same per event (translation key), for listings of many events in one query."""
+        rows = self.order_by().values("event_key", "status").annotate(number=models.Count("pk"))
+        by_event = {}
+        for row in rows:
+            counts = by_event.setdefault(
+                row["event_key"], dict.fromkeys(RegistrationStatus.values, 0)
+            )
+            counts[row["status"]] = row["number"]
+        return by_event
+
 
 class Registration(models.Model):
     """One person's registration for a workshop (built-in registration mode).

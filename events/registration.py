@@ -82,30 +82,27 @@ class LinkError(Exception):
 LINK_ACTIONS = ("confirm", "cancel")
 
 
-def rules_page(event: EventPage) -> EventPage:
-    """The event's page whose registration settings apply: the default language's one.
+def rules_page_for_key(event_key, *, lock=False) -> EventPage | None:
+    """The event's page whose registration settings apply: the default language's one (or
+    the oldest where there is none). The settings are synchronised into translations, but a
+    translation not yet updated could still show old values; seats are decided by one page.
 
-    The settings are synchronised into translations, but a translation that was not yet
-    updated could still show old values; seats are decided by one page for all languages.
+    With `lock`, the row stays locked for the rest of the transaction (a no-op on SQLite,
+    which takes the database's write lock at the start of the transaction instead).
     """
-    if event.locale.language_code == settings.LANGUAGE_CODE:
-        return event
-    return (
-        EventPage.objects.filter(
-            translation_key=event.translation_key, locale__language_code=settings.LANGUAGE_CODE
-        ).first()
-        or event
-    )
-
-
-def _locked_rules_page(event_key) -> EventPage | None:
-    """Lock the event's row for the rest of the transaction (a no-op on SQLite, which takes
-    the database's write lock at the start of the transaction instead)."""
-    pages = EventPage.objects.select_for_update(of=("self",)).filter(translation_key=event_key)
+    pages = EventPage.objects.filter(translation_key=event_key)
+    if lock:
+        pages = pages.select_for_update(of=("self",))
     return (
         pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
         or pages.order_by("pk").first()
     )
+
+
+def rules_page(event: EventPage) -> EventPage:
+    if event.locale.language_code == settings.LANGUAGE_CODE:
+        return event
+    return rules_page_for_key(event.translation_key) or event
 
 
 def deadline(event: EventPage) -> datetime.datetime:
@@ -224,7 +221,7 @@ def confirm(registration: Registration) -> Outcome:
     """Turn a pending registration into a seat, or a place on the waiting list when full."""
     now = timezone.now()
     with transaction.atomic():
-        rules = _locked_rules_page(registration.event_key)
+        rules = rules_page_for_key(registration.event_key, lock=True)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         already = {
             RegistrationStatus.CONFIRMED: Outcome.ALREADY_CONFIRMED,
@@ -259,7 +256,7 @@ def cancel(registration: Registration, *, by_staff=False, notify=True) -> Outcom
     """Cancel a registration; a freed seat goes to the first person waiting."""
     now = timezone.now()
     with transaction.atomic():
-        rules = _locked_rules_page(registration.event_key)
+        rules = rules_page_for_key(registration.event_key, lock=True)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == RegistrationStatus.CANCELLED:
             return Outcome.ALREADY_CANCELLED
@@ -281,7 +278,7 @@ def promote(registration: Registration) -> bool:
     """Give a waiting person a seat by staff decision, even beyond the capacity."""
     now = timezone.now()
     with transaction.atomic():
-        _locked_rules_page(registration.event_key)
+        rules_page_for_key(registration.event_key, lock=True)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != RegistrationStatus.WAITLISTED:
             return False
@@ -296,7 +293,7 @@ def fill_free_seats(event: EventPage) -> list[Registration]:
     """Promote waiting people into free seats, e.g. after the capacity was raised."""
     now = timezone.now()
     with transaction.atomic():
-        rules = _locked_rules_page(event.translation_key)
+        rules = rules_page_for_key(event.translation_key, lock=True)
         promoted = _fill_free_seats(rules, now) if rules else []
     for person in promoted:
         send_mail(person, "promoted")

@@ -7,7 +7,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from . import admin_views
-from .models import EventPage, Registration, RegistrationMode
+from .models import EventPage, Registration, RegistrationMode, RegistrationStatus
 
 registration_urls = (
     [
@@ -115,7 +115,6 @@ class NextWorkshopsPanel(Component):
 
     def get_context_data(self, parent_context):
         from django.conf import settings
-        from django.db.models import Count, Q
 
         context = super().get_context_data(parent_context)
         events = list(
@@ -127,24 +126,16 @@ class NextWorkshopsPanel(Component):
         show_registrations = self.user.has_perm(admin_views.PERMISSION)
         counts = {}
         if show_registrations:
-            rows = (
-                Registration.objects.filter(
-                    event_key__in=[event.translation_key for event in events]
-                )
-                .values("event_key")
-                .annotate(
-                    confirmed=Count("pk", filter=Q(status="confirmed")),
-                    waitlisted=Count("pk", filter=Q(status="waitlisted")),
-                )
-            )
-            counts = {row["event_key"]: row for row in rows}
+            counts = Registration.objects.filter(
+                event_key__in=[event.translation_key for event in events]
+            ).counts_by_event()
         context["show_registrations"] = show_registrations
         context["events"] = [
             {
                 "event": event,
                 "counts": counts.get(event.translation_key)
                 or (
-                    {"confirmed": 0, "waitlisted": 0}
+                    dict.fromkeys(RegistrationStatus.values, 0)
                     if event.registration_mode == RegistrationMode.BUILT_IN
                     else None
                 ),

@@ -513,13 +513,19 @@ class FourEyesApprovalTask(AbstractGroupApprovalTask):
         return super().on_action(task_state, user, action_name, **kwargs)
 
 
-class RejectionCommentForm(TaskStateCommentForm):
+class RequiredCommentForm(TaskStateCommentForm):
+    """Wagtail's workflow comment form with the comment required."""
+
+    help_text = ""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].required = True
-        self.fields["comment"].help_text = _(
-            "Tell the author what to change; they receive it by e-mail."
-        )
+        self.fields["comment"].help_text = self.help_text
+
+
+class RejectionCommentForm(RequiredCommentForm):
+    help_text = _("Tell the author what to change; they receive it by e-mail.")
 
 
 class LinkReviewTaskState(TaskState):
@@ -610,10 +616,5 @@ class LinkReviewTask(Task):
         return override(task_state.specific, user, action_name.removeprefix("override_"), comment)
 
 
-class OverrideCommentForm(TaskStateCommentForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["comment"].required = True
-        self.fields["comment"].help_text = _(
-            "Why you decide in the reviewer's place; it is kept in the page's history."
-        )
+class OverrideCommentForm(RequiredCommentForm):
+    help_text = _("Why you decide in the reviewer's place; it is kept in the page's history.")
