@@ -5,11 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import PublicForm
 
-HONEYPOT_ERROR = _(
-    "Your registration could not be accepted. If you filled in the field “Leave this field "
-    "empty”, please clear it and send the form again."
-)
-
 
 class RegistrationForm(PublicForm):
     name = forms.CharField(label=_("Name"), max_length=120)
@@ -31,8 +26,6 @@ class RegistrationForm(PublicForm):
         required=True,
         error_messages={"required": _("Please agree to the use of your details.")},
     )
-    # A trap for bots: hidden from people and assistive technology, so only bots fill it in.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args, consent_text: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,10 +33,3 @@ class RegistrationForm(PublicForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if cleaned_data.get("website"):
-            raise forms.ValidationError(HONEYPOT_ERROR, code="honeypot")
-        return cleaned_data

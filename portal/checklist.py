@@ -39,12 +39,44 @@ def missing_setup(site: Site) -> list[dict]:
     ]:
         if getattr(portal_settings, field) is None:
             items.append({"text": label, "url": settings_url})
+    items += unfilled_placeholders()
     if not portal_settings.contact_email:
         items.append({"text": _("No contact e-mail address is set."), "url": settings_url})
     if Locale.objects.count() < len(settings.LANGUAGES):
         items.append(
             {"text": _("Run `manage.py setup_portal` to create all languages."), "url": ""}
         )
+    return items
+
+
+def unfilled_placeholders() -> list[dict]:
+    """Legal and accessibility pages (any language) whose text still has a "[Platzhalter: …]"
+    from the skeleton, with a link to edit them."""
+    from wagtail.models import get_page_models
+
+    from home.models import PlaceholderPage
+
+    items = []
+    for model in get_page_models():
+        if not issubclass(model, PlaceholderPage):
+            continue
+        for page in model.objects.select_related("locale"):
+            count = len(page.placeholders())
+            if count:
+                items.append(
+                    {
+                        "text": _(
+                            "“%(title)s” (%(language)s) still contains %(count)s "
+                            "placeholder(s) to fill in."
+                        )
+                        % {
+                            "title": page.title,
+                            "language": page.locale.get_display_name(),
+                            "count": count,
+                        },
+                        "url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                    }
+                )
     return items
 
 

@@ -275,113 +275,6 @@ def build(builder: DemoBuilder):
         ),
     )
 
-    imprint = builder.page(
-        home,
-        ContentPage(
-            title=t.pair("Impressum", "Imprint"),
-            slug=t.pair("impressum", "imprint"),
-            teaser=t.pair(
-                "Beispieltext: Ersetzen Sie ihn durch das Impressum Ihrer Kommune.",
-                "Sample text: replace it with your municipality's imprint.",
-            ),
-            body=[
-                ("heading", {"text": t.pair("Anbieter", "Provider")}),
-                (
-                    "paragraph",
-                    t.paragraphs(
-                        (
-                            "Musterstadt, vertreten durch die Oberbürgermeisterin, Musterstraße 1, "
-                            "12345 Musterstadt.",
-                            "Musterstadt, represented by the Lord Mayor, Musterstraße 1, "
-                            "12345 Musterstadt.",
-                        ),
-                        (
-                            "Dies ist ein Platzhalter der Demo-Inhalte und kein gültiges "
-                            "Impressum.",
-                            "This is a placeholder from the demo content and not a valid imprint.",
-                        ),
-                    ),
-                ),
-            ],
-        ),
-    )
-
-    privacy = builder.page(
-        home,
-        ContentPage(
-            title=t.pair("Datenschutz", "Privacy policy"),
-            slug=t.pair("datenschutz", "privacy"),
-            teaser=t.pair(
-                "Beispieltext: Ersetzen Sie ihn durch die Datenschutzerklärung Ihrer Kommune.",
-                "Sample text: replace it with your municipality's privacy policy.",
-            ),
-            body=[
-                ("heading", {"text": t.pair("Kurz gesagt", "In short")}),
-                (
-                    "paragraph",
-                    t.paragraphs(
-                        (
-                            "Dieses Portal lädt keine Inhalte von fremden Servern und setzt beim "
-                            "Lesen keine Cookies.",
-                            "This portal loads no content from other servers and sets no "
-                            "cookies while you read.",
-                        ),
-                        (
-                            "Dies ist ein Platzhalter der Demo-Inhalte und keine vollständige "
-                            "Datenschutzerklärung.",
-                            "This is a placeholder from the demo content and not a complete "
-                            "privacy policy.",
-                        ),
-                    ),
-                ),
-            ],
-        ),
-    )
-
-    accessibility = builder.page(
-        home,
-        ContentPage(
-            title=t.pair("Erklärung zur Barrierefreiheit", "Accessibility statement"),
-            slug=t.pair("barrierefreiheit", "accessibility"),
-            teaser=t.pair(
-                "Beispieltext: Ersetzen Sie ihn durch die Erklärung Ihrer Kommune nach BITV 2.0.",
-                "Sample text: replace it with your municipality's statement under BITV 2.0.",
-            ),
-            body=[
-                ("heading", {"text": t.pair("Stand der Vereinbarkeit", "Compliance status")}),
-                (
-                    "paragraph",
-                    t.paragraphs(
-                        (
-                            "Dieses Portal soll die Anforderungen der BITV 2.0 erfüllen. Es wird "
-                            "laufend automatisch und von Menschen geprüft.",
-                            "This portal aims to meet the requirements of BITV 2.0. It is "
-                            "checked continuously, automatically and by people.",
-                        ),
-                    ),
-                ),
-                ("heading", {"text": t.pair("Barriere melden", "Report a barrier")}),
-                (
-                    "paragraph",
-                    t.paragraphs(
-                        (
-                            "Ist Ihnen eine Barriere aufgefallen? Schreiben Sie uns an die "
-                            "Kontaktadresse unten; wir antworten innerhalb von sechs Wochen.",
-                            "Have you noticed a barrier? Write to the contact address below; "
-                            "we answer within six weeks.",
-                        ),
-                        (
-                            "Dies ist ein Platzhalter der Demo-Inhalte und keine gültige "
-                            "Erklärung.",
-                            "This is a placeholder from the demo content and not a valid "
-                            "statement.",
-                        ),
-                    ),
-                ),
-            ],
-        ),
-    )
-
     if not home.body and not home.hero_heading:
         t.pair(home.title, "Home")
         t.pair(home.slug, f"{home.slug}-en")
@@ -460,10 +353,7 @@ def build(builder: DemoBuilder):
         builder.log("Created the site texts")
 
     portal_settings = PortalSettings.for_site(builder.site)
-    if portal_settings.imprint_page_id is None:
-        portal_settings.imprint_page = imprint
-        portal_settings.privacy_page = privacy
-        portal_settings.accessibility_page = accessibility
+    if not portal_settings.contact_email:
         portal_settings.contact_address = "KoSI-Lab\nMusterstraße 1\n12345 Musterstadt"
         portal_settings.contact_email = "kosi-lab@example.org"
         portal_settings.contact_phone = "+49 231 000000"
@@ -473,13 +363,7 @@ def build(builder: DemoBuilder):
 
 
 # Pages this module creates, by their German URL path.
-PAGE_PATHS = {
-    "/home/",
-    "/home/ueber-das-projekt/",
-    "/home/impressum/",
-    "/home/datenschutz/",
-    "/home/barrierefreiheit/",
-}
+PAGE_PATHS = {"/home/", "/home/ueber-das-projekt/"}
 
 
 def demo_loaded() -> bool:

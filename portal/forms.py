@@ -1,6 +1,19 @@
-"""Shared base for the public forms (workshop registration, feedback)."""
+"""Shared base for the public forms (workshop registration, barrier feedback)."""
+
+import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+HONEYPOT_ERROR = _(
+    "Your message could not be accepted. If you filled in the field “Leave this field "
+    "empty”, please clear it and send the form again."
+)
+HTML_ERROR = _(
+    "Please write without HTML code: describe in words what you saw (for example “the "
+    "picture has no description”)."
+)
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 
 
 class DescribedBoundField(forms.BoundField):
@@ -23,7 +36,29 @@ class DescribedBoundField(forms.BoundField):
 
 
 class PublicForm(forms.Form):
-    """A form shown to visitors; render each field with components/form_field.html."""
+    """A form shown to visitors; render each field with components/form_field.html, and the
+    honeypot `website` inside <div class="form-trap"> (hidden from people and assistive
+    technology, so only bots fill it in)."""
 
     bound_field_class = DescribedBoundField
     error_css_class = "form-field--error"
+
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("website"):
+            raise forms.ValidationError(HONEYPOT_ERROR, code="honeypot")
+        return cleaned_data
+
+
+def reject_html(value: str) -> str:
+    """For free-text fields read by staff in mails and the admin: markup is refused rather
+    than silently stored (it is escaped on display either way)."""
+    if HTML_TAG.search(value or ""):
+        raise forms.ValidationError(HTML_ERROR, code="html")
+    return value

@@ -69,7 +69,14 @@ FREIGABE = Role(
     page_permissions=["add_page", "change_page", "lock_page", "unlock_page"],
     home_page_permissions=("publish_page",),
     collection_permissions=MEDIA_PERMISSIONS,
-    permissions=[*EDITING, "labs.add_topic", "labs.change_topic", "events.manage_registrations"],
+    permissions=[
+        *EDITING,
+        "labs.add_topic",
+        "labs.change_topic",
+        "events.manage_registrations",
+        "home.view_barrierreport",
+        "home.change_barrierreport",
+    ],
 )
 ADMINISTRATION = Role(
     name="Administration",

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -101,8 +103,8 @@ def review_preview(request, token):
         raise Http404 from error
     page = task_state.revision.as_object()
     response = page.make_preview_request(request, page.default_preview_mode)
-    # shown in the review page's frame; Wagtail's preview request passed the site's
-    # middleware, whose X-Frame-Options DENY would block it
+    # shown in the review page's frame: the site's X-Frame-Options DENY would block it (the
+    # CSP middleware lets previews be framed by this site)
     response["X-Frame-Options"] = "SAMEORIGIN"
     return private(response)
 
@@ -122,3 +124,11 @@ def health(request):
     response = JsonResponse(body, status=status)
     add_never_cache_headers(response)
     return response
+
+
+def login_locked(request, original_response=None, credentials=None):
+    """What django-axes answers while a user name is locked out from this address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = render(request, "portal/login_locked.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return private(response)

@@ -1,4 +1,5 @@
 import io
+import os
 
 import pytest
 from django.core.management import call_command
@@ -27,6 +28,8 @@ def pytest_runtest_setup(item):
         _service_missing("PostgreSQL-only and no PostgreSQL server is reachable")
     if item.get_closest_marker("redis") and not redis_reachable():
         _service_missing("needs Redis and none is reachable")
+    if item.get_closest_marker("browser") and os.environ.get("PORTAL_SKIP_BROWSER_TESTS"):
+        pytest.skip("browser tests run in another CI leg (PORTAL_SKIP_BROWSER_TESTS)")
     if item.get_closest_marker("browser") and not browser_available():
         _service_missing("needs /usr/bin/chromium and Playwright for Python")
 

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything city-specific comes from the environment
 (see .env.example) or from the site settings in the Wagtail admin."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import django
+from csp.constants import NONE, SELF
 
 from . import env
 
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # last, as django-axes asks: it turns a lockout into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -97,6 +105,11 @@ DATABASES = {
 # Explicit, so migrations are identical on Django 5.2 and 6.x.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # first, so a locked-out login is refused before the password is checked
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -133,6 +146,83 @@ if env.get_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # How many reverse proxies append to X-Forwarded-For; 0 means REMOTE_ADDR is the client.
 PORTAL_TRUSTED_PROXY_COUNT = env.get_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
+
+# Security headers. Django's SecurityMiddleware sends nosniff and the opener policy,
+# Django's clickjacking middleware X-Frame-Options; the two middlewares in portal.middleware
+# add the Content-Security-Policy and the Permissions-Policy.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Neither cookie is readable by scripts (Wagtail's admin takes the CSRF token from the page)
+# or sent with cross-site sub-requests; production also marks both Secure.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+
+def content_security_policy(*, media_url: str) -> dict:
+    """The public site's policy: everything from this site only, no inline scripts or styles.
+    Uploads on an object store or CDN (an absolute MEDIA_URL) are allowed as images and media."""
+    from urllib.parse import urlsplit
+
+    media = urlsplit(media_url)
+    media_origin = [f"{media.scheme}://{media.netloc}"] if media.scheme and media.netloc else []
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF, *media_origin],
+            "media-src": [SELF, *media_origin],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "frame-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        }
+    }
+
+
+def admin_content_security_policy(public_policy: dict) -> dict:
+    """Wagtail's admin needs inline scripts and styles, data: and blob: images (image
+    editor, previews) and frames of its own previews; still nothing from other hosts."""
+    directives = {key: list(value) for key, value in public_policy["DIRECTIVES"].items()}
+    directives["script-src"] += ["'unsafe-inline'"]
+    directives["style-src"] += ["'unsafe-inline'"]
+    directives["img-src"] += ["data:", "blob:"]
+    directives["font-src"] += ["data:"]
+    directives["frame-ancestors"] = [SELF]
+    return {"DIRECTIVES": directives}
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(media_url=MEDIA_URL)
+PORTAL_ADMIN_CONTENT_SECURITY_POLICY = admin_content_security_policy(CONTENT_SECURITY_POLICY)
+# Browser features no page of the portal uses, switched off for every page and frame.
+PORTAL_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "usb=()"
+)
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from
+# one client address, that pair is refused for the cool-off time. The address is the one
+# portal.http.client_ip finds behind PORTAL_TRUSTED_PROXY_COUNT proxies, so a client cannot
+# dodge the lockout with a forged X-Forwarded-For. Keyed on the pair, so a mistyping
+# colleague behind the town hall's shared address locks out only their own name.
+AXES_FAILURE_LIMIT = env.get_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("PORTAL_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.views.login_locked"
+# Successful logins are not recorded (personal data without a purpose); failed attempts
+# are deleted once their cool-off time has passed.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 
 def email_settings(backend: str, options: dict) -> dict:
@@ -176,6 +266,8 @@ LOGGING = {
         # Wagtail runs its index updates as tasks; their start/finish lines are noise.
         "django_tasks": {"level": "WARNING"},
         "modelsearch": {"level": "WARNING"},
+        # failed logins and lockouts are warnings; successful logins are not logged
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -193,12 +285,17 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_FINDERS = []  # no third-party embeds (privacy)
 # Uploads: documents only through Django's view (permissions, privacy of collections), always
 # as downloads and with a CSP that blocks embedded content; images without SVG (scripts).
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# mp4/webm/vtt: self-hosted sign-language videos and their captions
+WAGTAILDOCS_EXTENSIONS = [
+    *["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"],
+    *["mp4", "webm", "vtt"],
+]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents include sign-language videos, hence the larger default.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.get_int("PORTAL_DOCUMENT_MAX_MB", 100) * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
@@ -215,6 +312,11 @@ PORTAL_REGISTRATION_CONFIRM_HOURS = env.get_int("PORTAL_REGISTRATION_CONFIRM_HOU
 PORTAL_REGISTRATION_RETENTION_DAYS = env.get_int("PORTAL_REGISTRATION_RETENTION_DAYS", 30)
 PORTAL_REGISTRATION_LIMIT_PER_IP = env.get_int("PORTAL_REGISTRATION_LIMIT_PER_IP", 10)
 PORTAL_REGISTRATION_LIMIT_PER_ADDRESS = env.get_int("PORTAL_REGISTRATION_LIMIT_PER_ADDRESS", 3)
+
+# Barrier reports from the accessibility statement: kept this many days (long enough to
+# answer and fix, see the privacy policy), and reports allowed per hour from one address.
+PORTAL_FEEDBACK_RETENTION_DAYS = env.get_int("PORTAL_FEEDBACK_RETENTION_DAYS", 365)
+PORTAL_FEEDBACK_LIMIT_PER_IP = env.get_int("PORTAL_FEEDBACK_LIMIT_PER_IP", 5)
 
 # Editorial workflow (see README, "Roles and approval"): members of these groups (and
 # superusers) may publish without the approval workflow; everybody else submits for approval.

@@ -18,3 +18,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files from the apps and the theme without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The test client's login() authenticates without a request, which django-axes refuses;
+# this backend lets such logins through and locks out every real (request-bearing) one.
+AUTHENTICATION_BACKENDS = ["tests.auth.LockoutBackendAllowingTestClientLogin"]

@@ -196,3 +196,51 @@ def json_ld(data):
         .replace("&", "\\u0026")
     )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(escaped))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def accessible_entry_links(context):
+    """The easy-language and sign-language pages in the visitor's language, for the header."""
+    request = context["request"]
+
+    def compute():
+        from django.contrib.contenttypes.models import ContentType
+
+        from home.models import EasyLanguagePage, SignLanguagePage
+
+        home = _home_page(request)
+        if home is None:
+            return []
+        kinds = {
+            ContentType.objects.get_for_model(model).pk: (order, model.__name__)
+            for order, model in enumerate([EasyLanguagePage, SignLanguagePage])
+        }
+        # one query, no .specific(): the title and URL are on every page row
+        pages = Page.objects.live().public().child_of(home).filter(content_type__in=kinds)
+        return [
+            {
+                "title": page.title,
+                "url": page.get_url(request),
+                "kind": kinds[page.content_type_id][1],
+            }
+            for page in sorted(pages, key=lambda page: kinds[page.content_type_id][0])
+        ]
+
+    return _cached(request, "accessible_entries", compute)
+
+
+@register.filter
+def mark_placeholders(text):
+    """Escape the text and highlight the skeleton's placeholders in it."""
+    from django.utils.html import conditional_escape, format_html
+    from django.utils.safestring import mark_safe
+
+    from home.models import PLACEHOLDER
+
+    escaped = conditional_escape(text or "")
+    return mark_safe(  # noqa: S308 - every part is escaped above
+        PLACEHOLDER.sub(
+            lambda match: format_html('<mark class="placeholder">{}</mark>', match.group(0)),
+            escaped,
+        )
+    )

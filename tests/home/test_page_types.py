@@ -69,16 +69,16 @@ class PageTypeBehaviourTests(WagtailPageTestCase):
             f"/admin/pages/add/home/contentpage/{self.home.pk}/",
             nested_form_data(
                 {
-                    "title": "Leichte Sprache",
-                    "slug": "leichte-sprache",
-                    "teaser": "Informationen in Leichter Sprache",
+                    "title": "Häufige Fragen",
+                    "slug": "haeufige-fragen",
+                    "teaser": "Antworten auf häufige Fragen",
                     "body": streamfield([("paragraph", rich_text("<p>Wir arbeiten daran.</p>"))]),
                     "action-publish": "publish",
                 }
             ),
         )
         assert response.status_code == 302, response.content[:2000]
-        page = ContentPage.objects.get(slug="leichte-sprache")
+        page = ContentPage.objects.get(slug="haeufige-fragen")
         assert page.live
         assert page.get_parent().pk == self.home.pk
         assert "Wir arbeiten daran." in str(page.body)

@@ -32,10 +32,15 @@ def test_setup_portal_creates_languages_and_the_home_page_in_each(portal):
     english = site.root_page.get_translation(Locale.objects.get(language_code="en"))
     assert english.title == "Home"
     assert english.live
-    # The directories, and nothing demo-like.
+    # The directories and the legal and accessibility pages, and nothing demo-like.
     titles = set(Page.objects.filter(depth=3).values_list("title", flat=True))
-    assert titles == {"Labore", "Akteure", "Werkstätten", "Labs", "Partners", "Workshops"}
-    assert page_count() == 8
+    assert titles == {
+        *("Labore", "Akteure", "Werkstätten", "Labs", "Partners", "Workshops"),
+        *("Impressum", "Datenschutz", "Erklärung zur Barrierefreiheit"),
+        *("Imprint", "Privacy policy", "Accessibility statement"),
+        *("Leichte Sprache", "Gebärdensprache", "Easy Read", "Sign language"),
+    }
+    assert page_count() == 18
     assert not SiteTexts.objects.exists()
 
 
@@ -56,9 +61,10 @@ def test_setup_portal_points_the_site_at_the_public_address(portal, settings):
 def test_demo_content_builds_a_bilingual_site(demo):
     english = Locale.objects.get(language_code="en")
     german_pages = Page.objects.filter(depth__gte=2, locale__language_code="de")
-    # home, about, imprint, privacy, accessibility, three directories, three labs,
-    # 15 actors, a workshop series with four parts and two single workshops
-    assert german_pages.count() == 33
+    # home, about, imprint, privacy, accessibility, easy language, sign language, three
+    # directories, three labs, 15 actors, a workshop series with four parts and two single
+    # workshops
+    assert german_pages.count() == 35
     for page in german_pages:
         assert page.get_translation(english).live, page
     assert german_pages.get(slug="ueber-das-projekt").get_translation(english).title == (
@@ -78,7 +84,7 @@ def test_demo_content_is_idempotent(demo):
     before, revisions_before = page_count(), revisions()
     output = run("load_demo_content")
     assert "already complete" in output
-    assert page_count() == before == 66
+    assert page_count() == before == 70
     assert revisions() == revisions_before
 
 
@@ -86,19 +92,19 @@ def test_demo_loader_refuses_a_database_with_other_content(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     with pytest.raises(CommandError, match=r"1 page\(s\) the demo did not create.*Unser Amt"):
         run("load_demo_content")
-    assert page_count() == 9
+    assert page_count() == 19
 
 
 def test_demo_loader_adds_content_with_force(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     run("load_demo_content", "--force")
-    assert page_count() == 9 + 58
+    assert page_count() == 19 + 52
 
 
 def test_demo_loader_reruns_on_a_demo_database_with_the_users_edits(demo):
     demo["de"].add_child(instance=ContentPageFactory.build(title="Mein Test", slug="mein-test"))
     assert "already complete" in run("load_demo_content")
-    assert page_count() == 67
+    assert page_count() == 71
 
 
 def test_demo_loader_prints_an_admin_login_that_works(client, portal):

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from home.models import ContentPage
+from home.models import ContentPage, PrivacyPage
 from tests.factories import ContentPageFactory, SiteTextsFactory
 from tests.helpers import soup_of
 
@@ -167,10 +167,11 @@ def test_no_inline_styles_or_scripts_and_no_third_party_resources(client, demo, 
             assert url.startswith(("/", "http://testserver/")), (path, url)
 
 
-@pytest.mark.parametrize(("path", "budget"), [("/de/", 29), ("/en/about-the-project/", 18)])
+@pytest.mark.parametrize(("path", "budget"), [("/de/", 31), ("/en/about-the-project/", 20)])
 def test_page_query_budget(client, demo, django_assert_max_num_queries, path, budget):
     """Site, locale and routing (Wagtail), then one query each for texts, settings, menu,
-    translations, legal links and images; the home page adds its lab and partner sections
+    translations, legal links, the easy-language and sign-language links (the pages and their
+    view restrictions) and images; the home page adds its lab and partner sections
     (next workshops and their images, featured labs with images and sector mix, directories,
     partner logos). Nothing grows
     with the amount of content; tests/labs pins that with 3 and 30 labs."""
@@ -184,7 +185,7 @@ def test_german_fallback_texts_on_english_pages_are_marked_german(client, demo):
     from portal.models import SiteTexts
 
     SiteTexts.objects.filter(locale__language_code="en").delete()
-    english_privacy = ContentPage.objects.get(slug="privacy")
+    english_privacy = PrivacyPage.objects.get(slug="privacy")
     english_privacy.unpublish()
     soup = soup_of(client.get("/en/"))
     assert soup.select_one(".funding-notice__text")["lang"] == "de"

@@ -15,7 +15,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 EVERY_MINUTE = ["publish_scheduled"]
-DAILY = ["purge_registrations", "send_review_reminders"]
+DAILY = ["purge_registrations", "purge_barrier_reports", "send_review_reminders"]
 
 
 class Command(BaseCommand):

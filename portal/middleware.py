@@ -1,0 +1,48 @@
+"""Security headers that Django itself does not send."""
+
+from functools import cached_property
+
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.urls import reverse
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with a second, looser policy for Wagtail's admin.
+
+    The admin gets its own policy instead of none (django-csp warns against excluding URL
+    prefixes): it still loads nothing from other hosts and cannot be framed by them.
+    A view's own policy (a django-csp decorator) wins over both.
+
+    Previews (Wagtail's preview panel, the review link) render a page through the whole
+    middleware stack for a dummy request; their policy is the public one, but they may be
+    framed by this site.
+    """
+
+    @cached_property
+    def admin_prefix(self) -> str:
+        return reverse("wagtailadmin_home")
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or parts.config is not None:
+            return parts
+        if getattr(request, "is_preview", False):
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+        elif request.path_info.startswith(self.admin_prefix):
+            parts.config = settings.PORTAL_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Switches off browser features (camera, location, …) that no page uses, so neither
+    a compromised page nor an embedded frame can ask visitors for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PORTAL_PERMISSIONS_POLICY)
+        return response

@@ -1,0 +1,185 @@
+"""Every public page type, listing and form in German and English, on a desktop and a mobile
+viewport, in Debian's Chromium: axe-core finds no WCAG 2.1 A/AA violation, nothing is loaded
+from another host, no cookie is set while reading, no console error, and the keyboard basics
+work. Screenshots of each page go to /screenshots/ (git-ignored) for a human look."""
+
+import re
+
+import pytest
+from defusedxml import ElementTree
+from django.test import Client
+
+from events.models import EventIndexPage, EventPage, EventSeriesPage, RegistrationMode
+from home.models import (
+    AccessibilityStatementPage,
+    ContentPage,
+    EasyLanguagePage,
+    HomePage,
+    ImprintPage,
+    PrivacyPage,
+    SignLanguagePage,
+)
+from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGE_TYPES = [
+    HomePage,
+    ContentPage,
+    ImprintPage,
+    PrivacyPage,
+    AccessibilityStatementPage,
+    EasyLanguagePage,
+    SignLanguagePage,
+    LabIndexPage,
+    LabPage,
+    ActorIndexPage,
+    ActorPage,
+    EventIndexPage,
+    EventSeriesPage,
+    EventPage,
+]
+SEARCH = {"de": "/de/suche/", "en": "/en/search/"}
+
+
+def sitemap_paths():
+    body = Client().get("/sitemap.xml").content
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = ElementTree.fromstring(body).findall("s:url/s:loc", namespace)
+    return {re.sub(r"^https?://[^/]+", "", location.text) for location in locations}
+
+
+def pages_to_visit(language):
+    """One page of each type from the sitemap, plus search, a filtered listing and the
+    registration form: (name, path, has a form that posts)."""
+    in_sitemap = sitemap_paths()
+    visits = []
+    for model in PAGE_TYPES:
+        page = model.objects.live().public().filter(locale__language_code=language).first()
+        assert page is not None, f"the demo has no {model.__name__} in {language}"
+        assert page.url in in_sitemap, f"{page.url} is missing from the sitemap"
+        # the accessibility statement has the barrier feedback form
+        visits.append((model.__name__, page.url, model is AccessibilityStatementPage))
+    registration = (
+        EventPage.objects.live()
+        .filter(locale__language_code=language, registration_mode=RegistrationMode.BUILT_IN)
+        .first()
+    )
+    visits.append(("registration form", registration.url, True))
+    lab_index = LabIndexPage.objects.live().filter(locale__language_code=language).first()
+    visits += [
+        ("search results", f"{SEARCH[language]}?q=Labor", False),
+        ("search without results", f"{SEARCH[language]}?q=qqqxxyyzz", False),
+        ("filtered listing", f"{lab_index.url}?phase=unknown&page=2", False),
+    ]
+    return visits
+
+
+def check_accessibility(page, label):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, f"{label}:\n{results.generate_report()}"
+
+
+def screenshot(page, name, language, viewport):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    safe = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    page.screenshot(path=SCREENSHOTS / f"{safe}-{language}-{viewport}.png", full_page=True)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_page_type_is_accessible_private_and_error_free(demo, visit, language, viewport):
+    for name, path, has_form in pages_to_visit(language):
+        browser = visit(viewport)
+        browser.goto(path)
+        label = f"{name} {path} ({language}, {viewport})"
+        check_accessibility(browser.page, label)
+        assert browser.foreign_requests == [], label
+        assert browser.console_errors == [], label
+        cookies = {cookie["name"] for cookie in browser.context.cookies()}
+        assert cookies == ({"csrftoken"} if has_form else set()), label
+        screenshot(browser.page, name, language, viewport)
+        browser.close()
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_registration_form_with_errors_is_accessible(demo, visit, language):
+    """The form sent empty: the error summary and the marked fields pass axe too; the
+    honeypot stays out of the accessibility tree."""
+    event = (
+        EventPage.objects.live()
+        .filter(locale__language_code=language, registration_mode=RegistrationMode.BUILT_IN)
+        .first()
+    )
+    browser = visit()
+    browser.goto(event.url)
+    form = browser.page.locator("form.form")
+    form.get_by_role("button").click()
+    browser.page.wait_for_load_state("load")
+    assert browser.page.locator(".notice--error[role=alert]").count() >= 1
+    assert browser.page.locator("[aria-invalid=true]").count() >= 2
+    check_accessibility(browser.page, f"registration errors ({language})")
+    honeypot = browser.page.locator("input[name=website]")
+    assert honeypot.count() == 1
+    assert not honeypot.is_visible()
+    assert browser.page.get_by_role("textbox", name=re.compile("empty|leer")).count() == 0
+    assert browser.console_errors == []
+    screenshot(browser.page, "registration errors", language, "desktop")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_skip_link_moves_focus_to_the_main_content(demo, visit, viewport):
+    browser = visit(viewport)
+    browser.goto(demo["de"].url)
+    browser.page.keyboard.press("Tab")
+    focused = browser.page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused
+    # the focused skip link is visible and has a visible focus indicator
+    assert browser.page.locator(".skip-link").is_visible()
+    outline = browser.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
+    browser.page.keyboard.press("Enter")
+    assert browser.page.evaluate("document.activeElement.id") == "main"
+
+
+def test_focus_is_visible_on_every_link_and_control_of_the_header(demo, visit):
+    browser = visit()
+    browser.goto(demo["de"].url)
+    for _ in range(12):
+        browser.page.keyboard.press("Tab")
+        style = browser.page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; })()"
+        )
+        _tag, outline_style, outline_width = style
+        assert outline_style != "none" and outline_width != "0px", style
+
+
+def test_the_main_navigation_works_by_keyboard_without_javascript_on_a_phone(demo, visit):
+    browser = visit("mobile", java_script_enabled=False)
+    browser.goto(demo["de"].url)
+    links = browser.page.locator("nav.main-nav a")
+    assert links.count() >= 3
+    for index in range(links.count()):
+        link = links.nth(index)
+        assert link.is_visible()
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS["mobile"]["width"]
+    # Tab reaches the first menu entry and Enter follows it
+    first = links.nth(0)
+    target = first.get_attribute("href")
+    for _ in range(30):
+        browser.page.keyboard.press("Tab")
+        if browser.page.evaluate("document.activeElement.getAttribute('href')") == target:
+            break
+    else:
+        pytest.fail("the main navigation cannot be reached with the Tab key")
+    browser.page.keyboard.press("Enter")
+    browser.page.wait_for_url(f"**{target}")
