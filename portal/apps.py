@@ -10,9 +10,47 @@ class PortalConfig(AppConfig):
         from wagtail.signals import page_published
 
         page_published.connect(set_review_date_on_publish)
+        connect_page_cache_invalidation()
 
 
 def set_review_date_on_publish(sender, instance, **kwargs):
     from .reviews import set_default_review_date
 
     set_default_review_date(instance)
+
+
+# Models whose saved or deleted rows visitors see on pages (besides pages themselves).
+PAGE_CACHE_MODELS = [
+    "portal.PortalSettings",
+    "portal.SiteTexts",
+    "labs.Topic",
+    "events.Registration",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "wagtailredirects.Redirect",
+    "wagtailcore.Site",
+    "wagtailcore.Locale",
+    "wagtailcore.PageViewRestriction",
+    "wagtailsearchpromotions.SearchPromotion",
+]
+
+
+def connect_page_cache_invalidation():
+    """Every change a visitor could see makes the whole page cache stale (portal/cache.py).
+    Pages count when they go live or offline, move or are deleted, not on draft saves."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    from .cache import invalidate
+
+    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+        signal.connect(invalidate, dispatch_uid=f"page-cache-{signal!r}")
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model}")
+    for label in PAGE_CACHE_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{label}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{label}")

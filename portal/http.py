@@ -47,6 +47,8 @@ def rate_limited(scope: str, identifier: str, limit: int, window: int = 3600) ->
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         attempts = 1
+    if attempts is None:  # the cache (Redis) is down: rather accept than refuse everyone
+        return False
     return attempts > limit
 
 

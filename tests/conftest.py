@@ -51,7 +51,20 @@ def django_db_setup(django_test_environment, django_db_blocker):
         call_command("load_demo_content", stdout=io.StringIO())
     yield
     with django_db_blocker.unblock():
+        close_other_sessions()
         teardown_databases(databases, verbosity=0)
+
+
+def close_other_sessions():
+    """End every other PostgreSQL session on the test database (a live-server thread's, a
+    subprocess's) so the database can be dropped; PostgreSQL refuses while one is open."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def _site_pages():

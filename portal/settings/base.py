@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.cache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -139,6 +141,31 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The cache: Redis when REDIS_URL is set (shared by all app instances; pages are still
+# served, uncached, while it is down), local memory otherwise (per process).
+REDIS_URL = env.get_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.get_str("PORTAL_CACHE_PREFIX", "portal"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "portal.cache.redis"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds an anonymous visitor's page stays in the page cache (portal/cache.py; every
+# publish makes all entries stale). Off by default without Redis: the local-memory cache
+# of one worker cannot be invalidated by another.
+PORTAL_PAGE_CACHE_SECONDS = env.get_int("PORTAL_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
 
 # Behind a reverse proxy (see README, "Deploy").
 if env.get_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
@@ -257,10 +284,23 @@ else:
 DEFAULT_FROM_EMAIL = env.get_str("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Logs go to stdout: JSON lines (PORTAL_LOG_FORMAT=json, production's default) for log
+# collectors, or plain text for people.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redis_outage": {"()": "portal.cache.RedisWarningFilter"}},
+    "formatters": {
+        "json": {"()": "portal.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": env.get_str("PORTAL_LOG_FORMAT", "text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.get_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Wagtail runs its index updates as tasks; their start/finish lines are noise.
@@ -268,6 +308,9 @@ LOGGING = {
         "modelsearch": {"level": "WARNING"},
         # failed logins and lockouts are warnings; successful logins are not logged
         "axes": {"level": "WARNING"},
+        "portal.cache.redis": {"filters": ["redis_outage"]},
+        # the request log (portal.logs): INFO in production, quiet in development and tests
+        "portal.requests": {"level": env.get_str("PORTAL_REQUEST_LOG_LEVEL", "WARNING")},
     },
 }
 

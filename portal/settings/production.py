@@ -5,7 +5,7 @@ See .env.example.
 """
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import LOGGING, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env.get_str("DJANGO_SECRET_KEY", required=True)
@@ -38,3 +38,24 @@ SILENCED_SYSTEM_CHECKS = [
     ]
     if not enabled
 ]
+
+# JSON log lines and one line per request (client addresses shortened, see portal/logs.py)
+LOGGING["handlers"]["console"]["formatter"] = env.get_str("PORTAL_LOG_FORMAT", "json")
+LOGGING["loggers"]["portal.requests"]["level"] = env.get_str("PORTAL_REQUEST_LOG_LEVEL", "INFO")
+
+# Optional error reports to Sentry (or a compatible, self-hosted service such as GlitchTip):
+# off unless SENTRY_DSN is set, so nothing leaves the server by default.
+SENTRY_DSN = env.get_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError as error:
+        raise env.ConfigurationError(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install sentry-sdk"
+        ) from error
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.get_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,  # no IP addresses, cookies or user details
+        traces_sample_rate=0.0,
+    )

@@ -13,9 +13,11 @@ USERNAME = "browser-admin"
 PASSWORD = "a-long-browser-test-password"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def admin_login(django_db_setup, django_db_blocker):
-    """A superuser committed before any test transaction, so the live server sees it."""
+    """A superuser committed before the test's transaction starts (request this fixture
+    first), so the live server sees it on PostgreSQL too; deleted right after the test, so
+    no other test meets an extra superuser (who would, e.g., receive workflow mails)."""
     with django_db_blocker.unblock():
         user = get_user_model().objects.create_superuser(
             USERNAME, f"{USERNAME}@example.org", PASSWORD
@@ -34,7 +36,7 @@ def sign_in(browser, credentials):
     browser.page.wait_for_url("**/admin/")
 
 
-def test_sign_in_edit_preview_and_translate_without_csp_errors(demo, visit, admin_login):
+def test_sign_in_edit_preview_and_translate_without_csp_errors(admin_login, demo, visit):
     browser = visit()
     sign_in(browser, admin_login)
     assert browser.page.locator("main").count() == 1

@@ -1,0 +1,99 @@
+"""Whole-page cache for anonymous visitors, invalidated on every publish.
+
+Django's cache middleware cannot delete one URL's entry, so every key carries a site-wide
+version number that any change visible to visitors increases (a page published,
+unpublished, moved, deleted or translated; settings, site texts, topics, images,
+documents, registrations, search promotions). Old entries are never read again and expire
+by themselves. With Redis (REDIS_URL) the version is shared by all app instances; the
+local-memory cache is per process, correct only with a single process.
+
+Never cached: logged-in users and anyone with a session, requests with cookies other than
+csrftoken, non-GET requests, responses that set cookies, use the CSRF token, are private or
+not 200. The key holds the validated host (ALLOWED_HOSTS), the path and the full query
+string, so neither junk parameters nor forwarded-host headers put one visitor's page into
+another's entry.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "portal:page-cache-version"
+ALLOWED_COOKIES = {settings.CSRF_COOKIE_NAME}
+
+
+def current_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return version
+
+
+def invalidate(**kwargs) -> None:
+    """Make every cached page stale (signal receiver, hence **kwargs)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: the next request starts at 1 anyway
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def cache_key(request, version) -> str:
+    address = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"portal:page:{version}:{request.method == 'HEAD'}:{digest}"
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = settings.PORTAL_PAGE_CACHE_SECONDS
+        if not timeout or not self.cacheable_request(request):
+            return self.get_response(request)
+        key = cache_key(request, current_version())
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if self.cacheable_response(request, response):
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            cache.set(key, response, timeout)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def cacheable_request(request) -> bool:
+        if request.method not in ("GET", "HEAD"):
+            return False
+        if set(request.COOKIES) - ALLOWED_COOKIES:
+            return False  # a session (editors), messages, or anything personal
+        return not request.user.is_authenticated
+
+    @staticmethod
+    def cacheable_response(request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+            return False  # the page holds a CSRF token for this visitor
+        cache_control = response.get("Cache-Control", "")
+        return not any(word in cache_control for word in ("private", "no-cache", "no-store"))
+
+
+class RedisWarningFilter(logging.Filter):
+    """django-redis logs an ignored connection error with logger.exception; a cache outage
+    is a warning (pages are still served, uncached), in one line."""
+
+    def filter(self, record):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        if record.exc_info:
+            record.msg = f"Cache unavailable, serving without it: {record.exc_info[1]}"
+            record.exc_info = record.exc_text = None
+        return True

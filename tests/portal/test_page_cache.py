@@ -1,0 +1,177 @@
+"""The page cache for anonymous visitors: hits, bypasses, invalidation on every publish,
+no poisoning, and pages still served while Redis is down."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+
+from events.models import EventIndexPage, EventPage, RegistrationMode
+from labs.models import ActorPage, LabPage
+from tests.helpers import soup_of
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, path, **headers):
+    response = client.get(path, **headers)
+    return response, response.get("X-Page-Cache")
+
+
+def test_the_second_anonymous_visit_comes_from_the_cache(client, demo):
+    first, state = get(client, "/de/")
+    assert (first.status_code, state) == (200, "miss")
+    second, state = get(client, "/de/")
+    assert state == "hit"
+    assert second.content == first.content
+    assert "public" in second["Cache-Control"]
+
+
+def test_editors_always_see_fresh_pages(admin_client, demo):
+    for _ in range(2):
+        response, state = get(admin_client, "/de/")
+        assert response.status_code == 200 and state is None
+
+
+def test_pages_with_a_form_token_are_not_cached(client, demo):
+    event = (
+        EventPage.objects.live()
+        .filter(locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN)
+        .first()
+    )
+    for _ in range(2):
+        response, state = get(client, event.url)
+        assert state is None
+        assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_visitors_with_a_session_or_messages_bypass_the_cache(client, demo):
+    get(client, "/de/")
+    client.cookies["sessionid"] = "abc"
+    assert get(client, "/de/")[1] is None
+    del client.cookies["sessionid"]
+    client.cookies["messages"] = "x"
+    assert get(client, "/de/")[1] is None
+
+
+def test_publishing_an_event_refreshes_every_page_that_shows_it(client, demo):
+    index = EventIndexPage.objects.get(locale__language_code="de")
+    listed = client.get(index.url).content.decode()
+    event = next(
+        event
+        for event in EventPage.objects.live()
+        .filter(locale=index.locale)
+        .exclude(registration_mode=RegistrationMode.BUILT_IN)  # form pages are never cached
+        if event.title in listed and event.related_labs.exists()
+    )
+    lab = event.related_labs.first()
+    speaker_actor = next((s.actor for s in event.speakers.all() if s.actor), None)
+    paths = [event.url, index.url, f"{index.url}feed/", f"{index.url}calendar/", "/de/"]
+    paths += [event.get_parent().url, lab.url]
+    if speaker_actor:
+        paths.append(speaker_actor.url)
+    for path in paths:
+        get(client, path)
+        assert get(client, path)[1] == "hit", path
+
+    event.title = "Werkstatt mit neuem Titel"
+    event.save_revision().publish()
+
+    for path in (event.url, index.url, f"{index.url}feed/", event.get_parent().url):
+        response, state = get(client, path)
+        assert state == "miss", path
+        assert "Werkstatt mit neuem Titel" in response.content.decode(), path
+
+
+def test_unpublish_move_delete_and_translation_make_the_cache_stale(client, demo):
+    from wagtail.models import Locale
+
+    lab = LabPage.objects.live().filter(locale__language_code="de").first()
+    get(client, lab.url)
+    assert get(client, lab.url)[1] == "hit"
+    lab.unpublish()
+    assert client.get(lab.url).status_code == 404
+
+    actor = ActorPage.objects.live().filter(locale__language_code="de").first()
+    get(client, actor.url)
+    actor.delete()
+    assert client.get(actor.url).status_code == 404
+
+    moved = LabPage.objects.live().filter(locale__language_code="de").exclude(pk=lab.pk)[1]
+    old_url = moved.url
+    get(client, old_url)
+    moved.slug = "umgezogen"
+    moved.save_revision().publish()
+    assert client.get(old_url).status_code in (301, 302, 404)
+
+    # a translation goes live when wagtail-localize publishes the translated page
+    english = Locale.objects.get(language_code="en")
+    other_lab = LabPage.objects.live().filter(locale__language_code="de").exclude(pk=lab.pk)[0]
+    english_lab = other_lab.get_translation(english)
+    get(client, english_lab.url)
+    assert get(client, english_lab.url)[1] == "hit"
+    english_lab.title = "A new English title"
+    english_lab.save_revision().publish()
+    response, state = get(client, english_lab.url)
+    assert state == "miss" and "A new English title" in response.content.decode()
+
+
+def test_settings_and_site_texts_refresh_the_cache(client, demo):
+    from portal.models import SiteTexts
+
+    get(client, "/de/")
+    texts = SiteTexts.objects.get(locale__language_code="de")
+    texts.site_name = "Labor-Portal Musterstadt"
+    texts.save()
+    response, state = get(client, "/de/")
+    assert state == "miss"
+    assert "Labor-Portal Musterstadt" in response.content.decode()
+
+
+def test_junk_query_parameters_cannot_poison_the_cache(client, demo):
+    clean, _ = get(client, "/de/labore/")
+    _poisoned, state = get(client, "/de/labore/?phase=set_up&utm=<script>")
+    assert state == "miss"
+    again, state = get(client, "/de/labore/")
+    assert state == "hit"
+    assert again.content == clean.content
+
+
+def test_forwarded_and_unknown_hosts_cannot_poison_the_cache(client, demo):
+    response = client.get("/de/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    forwarded, _ = get(client, "/de/", HTTP_X_FORWARDED_HOST="evil.example")
+    assert b"evil.example" not in forwarded.content
+    normal, state = get(client, "/de/")
+    assert state == "hit"
+    assert b"evil.example" not in normal.content
+
+
+def test_a_redis_outage_serves_pages_uncached_with_a_warning(client, demo, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+            },
+        }
+    }
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    settings.DJANGO_REDIS_LOGGER = "portal.cache.redis"
+    with caplog.at_level(logging.WARNING, logger="portal.cache.redis"):
+        for path in ("/de/", "/de/labore/", "/en/"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert soup_of(response).select_one("main")
+    warnings = [r for r in caplog.records if r.name == "portal.cache.redis"]
+    assert warnings and all(r.levelno == logging.WARNING for r in warnings)
+    assert all(r.exc_info is None for r in warnings)
