@@ -98,8 +98,9 @@ def notify(report: BarrierReport, statement) -> None:
     if not address:
         logger.warning("Barrier report %s: no feedback address is configured", report.pk)
         return
+    # one line: browsers send line breaks as \r\n, which a mail header must not contain
     subject = gettext("Barrier reported on the portal: %(start)s") % {
-        "start": report.description[:60].replace("\n", " ")
+        "start": " ".join(report.description.split())[:60]
     }
     body = render_to_string(
         "home/email/barrier_report.txt", {"report": report, "statement": statement}

@@ -20,6 +20,7 @@ class BarrierReportViewSet(ModelViewSet):
     search_fields = ["description", "page_url"]
     form_fields = ["handled", "note"]
     inspect_view_enabled = True
+    copy_view_enabled = False
     inspect_view_fields = [
         "created_at",
         "locale",

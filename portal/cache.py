@@ -19,6 +19,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -36,9 +37,17 @@ def current_version() -> int:
 
 
 def invalidate(**kwargs) -> None:
-    """Make every cached page stale (signal receiver, hence **kwargs)."""
+    """Make every cached page stale (signal receiver, hence **kwargs): now, and again once the
+    change is committed, because a visitor reading the old rows before the commit would
+    store them under the new version."""
+    bump_version()
+    transaction.on_commit(bump_version)
+
+
+def bump_version() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        if cache.incr(VERSION_KEY) is None:  # django-redis with the server down
+            logger.warning("The page cache version could not be raised (cache unavailable)")
     except ValueError:  # no version yet: the next request starts at 1 anyway
         cache.set(VERSION_KEY, 2, timeout=None)
 
@@ -64,7 +73,8 @@ class AnonymousPageCacheMiddleware:
             return cached
         response = self.get_response(request)
         if self.cacheable_response(request, response):
-            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             cache.set(key, response, timeout)
             response["X-Page-Cache"] = "miss"
         return response
@@ -73,6 +83,8 @@ class AnonymousPageCacheMiddleware:
     def cacheable_request(request) -> bool:
         if request.method not in ("GET", "HEAD"):
             return False
+        if getattr(request, "is_dummy", False):
+            return False  # Wagtail renders a preview (a draft) through the middleware
         if set(request.COOKIES) - ALLOWED_COOKIES:
             return False  # a session (editors), messages, or anything personal
         return not request.user.is_authenticated

@@ -4,14 +4,22 @@ addresses are shortened (IPv4 to /24, IPv6 to /48) so no visitor is identifiable
 import ipaddress
 import json
 import logging
+import re
 import time
 
 from .http import client_ip
 
 request_logger = logging.getLogger("portal.requests")
 
-# Attributes every LogRecord has; anything else was passed with `extra=` and is logged too.
-STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}
+# Attributes every LogRecord has; anything else was passed with `extra=` and is logged too,
+# except Django's `request` (its repr holds the query string, e.g. search terms).
+STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "request",
+}
+# Links from e-mails carry secrets in their path: a review decision, a registration's
+# confirmation or cancellation. Logs keep the route, not the token.
+TOKEN_IN_PATH = re.compile(r"(/review/|/register/[a-z]+/)[^/]+")
 
 
 def anonymise_ip(address: str) -> str:
@@ -52,14 +60,15 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.monotonic()
         response = self.get_response(request)
+        path = TOKEN_IN_PATH.sub(r"\1…", request.path)
         request_logger.info(
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 "client": anonymise_ip(client_ip(request)),
@@ -67,3 +76,14 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class SecretPathFilter(logging.Filter):
+    """For Django's own request warnings ("Not Found: /review/<token>/"): the token goes."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        masked = TOKEN_IN_PATH.sub(r"\1…", message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True

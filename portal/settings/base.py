@@ -289,7 +289,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redis_outage": {"()": "portal.cache.RedisWarningFilter"}},
+    "filters": {
+        "redis_outage": {"()": "portal.cache.RedisWarningFilter"},
+        "secret_paths": {"()": "portal.logs.SecretPathFilter"},
+    },
     "formatters": {
         "json": {"()": "portal.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
@@ -309,6 +312,7 @@ LOGGING = {
         # failed logins and lockouts are warnings; successful logins are not logged
         "axes": {"level": "WARNING"},
         "portal.cache.redis": {"filters": ["redis_outage"]},
+        "django.request": {"filters": ["secret_paths"]},
         # the request log (portal.logs): INFO in production, quiet in development and tests
         "portal.requests": {"level": env.get_str("PORTAL_REQUEST_LOG_LEVEL", "WARNING")},
     },

@@ -245,3 +245,13 @@ def test_staff_see_reports_in_the_admin_and_cannot_invent_them(admin_client, por
     assert response.status_code == 200
     assert "Kontrast zu gering" in response.content.decode()
     assert admin_client.get("/admin/barrier_reports/new/", follow=True).status_code == 404
+
+
+def test_a_report_with_browser_line_breaks_is_mailed(client, portal):
+    page = statement()
+    page.feedback_email = "barrierefreiheit@musterstadt.de"
+    page.save_revision().publish()
+    assert report(client, description="Bild ohne Text\r\nauf der Startseite.").status_code == 302
+    [message] = mail.outbox
+    assert "\r" not in message.subject and "\n" not in message.subject
+    assert "Bild ohne Text auf der Startseite." in message.subject

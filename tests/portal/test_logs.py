@@ -56,3 +56,12 @@ def test_production_logs_json_and_reports_errors_only_when_configured():
         " s.LOGGING['loggers']['portal.requests']['level'], s.SENTRY_DSN]))"
     )
     assert json.loads(output.strip().splitlines()[-1]) == ["json", "INFO", None]
+
+
+def test_secret_links_from_e_mails_are_not_logged(client, demo, caplog):
+    with caplog.at_level(logging.INFO, logger="portal.requests"):
+        client.get("/review/abc123-secret-token/")
+        client.get("/de/werkstaetten/x/register/cancel/deadbeef-123-signature/")
+    paths = [r.path for r in caplog.records if r.name == "portal.requests"]
+    assert paths == ["/review/…/", "/de/werkstaetten/x/register/cancel/…/"]
+    assert not any("secret" in JsonFormatter().format(r) for r in caplog.records)

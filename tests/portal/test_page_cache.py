@@ -175,3 +175,30 @@ def test_a_redis_outage_serves_pages_uncached_with_a_warning(client, demo, setti
     warnings = [r for r in caplog.records if r.name == "portal.cache.redis"]
     assert warnings and all(r.levelno == logging.WARNING for r in warnings)
     assert all(r.exc_info is None for r in warnings)
+
+
+def test_a_preview_of_a_draft_never_comes_from_the_cache(client, demo):
+    """The review link shows the submitted draft through Wagtail's preview, which renders
+    the page's public address through the middleware."""
+    from django.test import RequestFactory
+
+    lab = LabPage.objects.live().filter(locale__language_code="de").first()
+    get(client, lab.url)
+    assert get(client, lab.url)[1] == "hit"
+    lab.title = "Entwurf, noch nicht veröffentlicht"
+    lab.save_revision()
+    draft = lab.get_latest_revision_as_object()
+    preview = draft.make_preview_request(RequestFactory().get("/review/x/"))
+    assert "Entwurf, noch nicht veröffentlicht" in preview.content.decode()
+    assert "X-Page-Cache" not in preview
+    # and visitors still see the live page
+    assert "Entwurf" not in get(client, lab.url)[0].content.decode()
+
+
+def test_a_response_keeps_its_own_cache_lifetime(client, demo):
+    from portal.models import PortalSettings
+
+    version = PortalSettings.objects.get().theme_version
+    for _ in range(2):
+        response = client.get(f"/theme.css?v={version}")
+    assert "max-age=31536000" in response["Cache-Control"]
