@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 CONSTRAINTS := $(shell $(PYTHON) -c 'import sys; print("constraints/django-6.txt" if sys.version_info >= (3, 12) else "constraints/django-5.2.txt")')
 INSTALLED := $(VENV)/.installed-$(notdir $(CONSTRAINTS))
 
-.PHONY: demo test install bench lint format check messages clean
+.PHONY: demo test install bench load lint format check messages clean
 
 $(INSTALLED): pyproject.toml $(CONSTRAINTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
@@ -38,6 +38,10 @@ test: $(INSTALLED)
 ## Benchmark with gunicorn and wrk (needs PostgreSQL and Debian's wrk; see bench/run.py).
 bench: $(INSTALLED)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## Load test: 50 clients for 60 s on a mix of pages plus registrations (see bench/load.py).
+load: $(INSTALLED)
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .

@@ -9,11 +9,30 @@ class EventsConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published
 
-        from .models import EventPage
+        from .models import EventPage, Registration
 
         page_published.connect(fill_seats_after_publish, sender=EventPage)
+        for signal in (post_save, post_delete):
+            signal.connect(
+                refresh_pages_when_seats_change,
+                sender=Registration,
+                dispatch_uid=f"registration-page-cache-{signal!r}",
+            )
+
+
+def refresh_pages_when_seats_change(sender, instance, **kwargs):
+    """Workshop pages show confirmed and waiting people, not unconfirmed sign-ups: a new
+    registration changes nothing visitors see until its address is confirmed, so it leaves
+    the page cache alone (a busy registration form would otherwise empty it every second)."""
+    from portal.cache import invalidate
+
+    from .models import RegistrationStatus
+
+    if instance.status != RegistrationStatus.PENDING:
+        invalidate()
 
 
 def fill_seats_after_publish(sender, instance, **kwargs):

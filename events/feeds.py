@@ -86,7 +86,7 @@ def filtered(index, events, request):
 def directory_calendar(index, request):
     """All workshops of the directory, filtered like the listing."""
     events = EventPage.objects.live().public().descendant_of(index).order_by("start")
-    events = filtered(index, events, request)
+    events = filtered(index, events, request).defer_streamfields()  # no body in a calendar
     return calendar_response(events, request, index.title, f"{index.slug}.ics")
 
 

@@ -64,7 +64,11 @@ class EventPageQuerySet(PageQuerySet):
 
     def for_lab(self, lab):
         """Events linked to `lab` in any language (links point at the German lab)."""
-        return self.filter(related_labs__translation_key=lab.translation_key).distinct()
+        links = self.model.related_labs.through.objects.filter(
+            labpage__translation_key=lab.translation_key
+        )
+        # a subquery, not a join: no DISTINCT over whole page rows
+        return self.filter(pk__in=links.values("eventpage_id"))
 
     def in_format(self, event_format):
         return self.filter(event_format=event_format)

@@ -14,15 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from labs.models import ActorPage, LabPage
 from labs.selectors import lab_facet
 from portal.filters import DirectoryFilter, Facet, Option, paginate
-from portal.images import with_renditions
+from portal.images import CARD_IMAGE, SHARE_IMAGE, SPEAKER_PHOTO, with_renditions
 from portal.translation import localize
 
 from . import registration as registrations
 from .forms import RegistrationForm
 from .models import EventFormat, EventPage, EventSeriesPage
 
-EVENT_CARD_IMAGE = "fill-480x270"
-SPEAKER_PHOTO = "fill-160x160"
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -128,7 +126,7 @@ def event_directory(index, request) -> dict:
     facets, series_pages = event_facets(index, events)
     directory = DirectoryFilter(facets, request.GET, preserved={"when": "past"} if past else {})
     directory.count_options(events)
-    results = with_renditions(directory.apply(events), "image", EVENT_CARD_IMAGE)
+    results = with_renditions(directory.apply(events), "image", CARD_IMAGE)
     page = paginate(request, results)
     page.object_list = attach_series(list(page.object_list), series_pages)
     return {"directory": directory, "events": page, "showing_past": past}
@@ -205,7 +203,7 @@ def event_details(event, request, form=None, notice="") -> dict:
 
 def upcoming(locale_id, limit=3):
     events = EventPage.objects.live().public().filter(locale_id=locale_id).upcoming()
-    return list(with_renditions(events, "image", EVENT_CARD_IMAGE)[:limit])
+    return list(with_renditions(events, "image", CARD_IMAGE)[:limit])
 
 
 def upcoming_for_lab(lab, limit=5):
@@ -272,7 +270,7 @@ def event_structured_data(event, speakers, organiser, request) -> dict:
             "url": request.build_absolute_uri(organiser.get_url(request)),
         }
     if event.image:
-        data["image"] = event.image.get_rendition("fill-1200x630").full_url
+        data["image"] = event.image.get_rendition(SHARE_IMAGE).full_url
     return data
 
 

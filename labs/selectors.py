@@ -11,16 +11,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import DirectoryFilter, Facet, Option, paginate
-from portal.images import with_renditions
+from portal.images import CARD_IMAGE, LOGO, with_renditions
 from portal.models import sort_key
 from portal.translation import localize
 
 from .models import ActorPage, LabPage, LabPartner, PartnerRole, Phase, Sector, Topic
-
-LAB_CARD_IMAGE = "fill-480x270"
-LAB_HERO_IMAGE = "fill-1200x600"
-LOGO_SMALL = "max-200x100"
-LOGO_LARGE = "max-320x200"
 
 
 def journey(phase: int | None) -> list[dict]:
@@ -123,7 +118,7 @@ def lab_directory(index, request) -> dict:
     ]
     directory = DirectoryFilter(facets, request.GET)
     directory.count_options(labs)
-    results = with_renditions(directory.apply(labs), "hero_image", LAB_CARD_IMAGE)
+    results = with_renditions(directory.apply(labs), "hero_image", CARD_IMAGE)
     page = paginate(request, results.order_by("sort_title"))
     page.object_list = annotate_lab_cards(page.object_list)
     return {"directory": directory, "labs": page}
@@ -133,7 +128,7 @@ def lab_details(lab, request) -> dict:
     partner_rows = list(lab.partners.all().select_related("actor").order_by("sort_order", "pk"))
     actors = localize(
         [row.actor for row in partner_rows],
-        queryset=with_renditions(ActorPage.objects.live().public(), "logo", LOGO_SMALL),
+        queryset=with_renditions(ActorPage.objects.live().public(), "logo", LOGO),
     )
     partners = [
         {"actor": actor, "role": PartnerRole(row.role).label}
@@ -157,7 +152,15 @@ def lab_facet(locale_id, apply, count_per_lab_key) -> Facet:
     lab)` and `count_per_lab_key(queryset)` (returning {lab translation key: count}) match
     labs by translation key; this maps those keys to the options of the visitor's language.
     """
-    labs = list(LabPage.objects.live().public().filter(locale_id=locale_id).order_by("sort_title"))
+    # three columns as plain values: a directory of hundreds of labs builds no page objects
+    rows = (
+        LabPage.objects.live()
+        .public()
+        .filter(locale_id=locale_id)
+        .order_by("sort_title")
+        .values_list("pk", "title", "translation_key", named=True)
+    )
+    labs = list(rows)
     labs_by_pk = {str(lab.pk): lab for lab in labs}
     option_by_key = {lab.translation_key: str(lab.pk) for lab in labs}
 
@@ -201,7 +204,7 @@ def actor_directory(index, request) -> dict:
     ]
     directory = DirectoryFilter(facets, request.GET)
     directory.count_options(actors)
-    results = with_renditions(directory.apply(actors), "logo", LOGO_SMALL)
+    results = with_renditions(directory.apply(actors), "logo", LOGO)
     page = paginate(request, results.order_by("sort_title"))
     page.object_list = list(page.object_list)
     return {"directory": directory, "actors": page}
@@ -225,7 +228,7 @@ def actor_details(actor, request) -> dict:
 def featured_labs(home, request, limit: int = 3) -> list[LabPage]:
     """Editor-chosen labs of the home page, falling back to the newest ones."""
     chosen = [row.lab for row in home.featured_labs.all().select_related("lab")]
-    queryset = with_renditions(LabPage.objects.live().public(), "hero_image", LAB_CARD_IMAGE)
+    queryset = with_renditions(LabPage.objects.live().public(), "hero_image", CARD_IMAGE)
     if chosen:
         labs = [lab for lab in localize(chosen, queryset=queryset) if lab][:limit]
     else:
@@ -252,7 +255,7 @@ def partner_strip(home, limit: int = 12) -> list[ActorPage]:
         .taking_part()
         .order_by("sort_title")
     )
-    return list(with_renditions(actors, "logo", LOGO_SMALL)[:limit])
+    return list(with_renditions(actors, "logo", LOGO)[:limit])
 
 
 def lab_structured_data(lab, partners, request) -> dict:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,10 @@ class PortalConfig(AppConfig):
 
         page_published.connect(set_review_date_on_publish)
         connect_page_cache_invalidation()
+        if settings.WAGTAILFRONTENDCACHE:  # a CDN to purge (portal/cdn.py); off by default
+            from .cdn import connect_cdn_purge
+
+            connect_cdn_purge()
 
 
 def set_review_date_on_publish(sender, instance, **kwargs):
@@ -19,12 +24,12 @@ def set_review_date_on_publish(sender, instance, **kwargs):
     set_default_review_date(instance)
 
 
-# Models whose saved or deleted rows visitors see on pages (besides pages themselves).
+# Models whose saved or deleted rows visitors see on pages (besides pages themselves;
+# registrations: events/apps.py).
 PAGE_CACHE_MODELS = [
     "portal.PortalSettings",
     "portal.SiteTexts",
     "labs.Topic",
-    "events.Registration",
     "wagtailimages.Image",
     "wagtaildocs.Document",
     "wagtailredirects.Redirect",

@@ -4,8 +4,10 @@ Django's cache middleware cannot delete one URL's entry, so every key carries a 
 version number that any change visible to visitors increases (a page published,
 unpublished, moved, deleted or translated; settings, site texts, topics, images,
 documents, registrations, search promotions). Old entries are never read again and expire
-by themselves. With Redis (REDIS_URL) the version is shared by all app instances; the
-local-memory cache is per process, correct only with a single process.
+by themselves. With Redis (REDIS_URL) the version lives in Redis, shared by all app
+instances. The local-memory cache is per process, so there the version lives in the
+database (portal.PageCacheVersion, one indexed row read per request): a publish through one
+worker makes every worker's entries stale, and the raise commits with the change itself.
 
 Never cached: logged-in users and anyone with a session, requests with cookies other than
 csrftoken, non-GET requests, responses that set cookies, use the CSRF token, are private or
@@ -18,17 +20,28 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "portal:page-cache-version"
 ALLOWED_COOKIES = {settings.CSRF_COOKIE_NAME}
+# Caches that live inside one process: no other worker sees a version number kept there.
+PER_PROCESS_CACHES = (LocMemCache, DummyCache)
+
+
+def version_in_database() -> bool:
+    return isinstance(caches["default"], PER_PROCESS_CACHES)
 
 
 def current_version() -> int:
+    if version_in_database():
+        return database_version()
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
@@ -36,12 +49,57 @@ def current_version() -> int:
     return version
 
 
+def request_version(request) -> int:
+    """The version for this request, read once however often the request asks."""
+    if not hasattr(request, "_page_cache_version"):
+        request._page_cache_version = current_version()
+    return request._page_cache_version
+
+
+# The page chrome (site texts, settings, menu, footer links) is the same on every page of a
+# language; computing it costs about ten queries. It is kept under the same version as the
+# page cache, so any change visitors could see recomputes it on the next request.
+CHROME_SECONDS = 3600
+
+
+def site_wide(request, name: str, compute):
+    """`compute()`, shared by all requests and workers until the next visible change."""
+    key = f"portal:chrome:{request_version(request)}:{name}"
+    stored = cache.get(key)
+    if stored is None:
+        stored = (compute(),)  # a tuple, so a computed None is remembered too
+        cache.set(key, stored, CHROME_SECONDS)
+    return stored[0]
+
+
 def invalidate(**kwargs) -> None:
     """Make every cached page stale (signal receiver, hence **kwargs): now, and again once the
     change is committed, because a visitor reading the old rows before the commit would
-    store them under the new version."""
+    store them under the new version. A version in the database needs one raise only: it
+    becomes visible together with the change, when the transaction commits."""
+    if version_in_database():
+        bump_database_version()
+        return
     bump_version()
     transaction.on_commit(bump_version)
+
+
+def database_version() -> int:
+    from .models import PageCacheVersion
+
+    return PageCacheVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 1
+
+
+def bump_database_version() -> None:
+    """UPDATE … SET version = version + 1 in the current transaction; the row is created by
+    the first change (reading without it gives 1)."""
+    from .models import PageCacheVersion
+
+    versions = PageCacheVersion.objects.filter(pk=1)
+    if not versions.update(version=F("version") + 1):
+        _row, created = PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": 2})
+        if not created:  # another process created it meanwhile
+            versions.update(version=F("version") + 1)
 
 
 def bump_version() -> None:
@@ -66,7 +124,11 @@ class AnonymousPageCacheMiddleware:
         timeout = settings.PORTAL_PAGE_CACHE_SECONDS
         if not timeout or not self.cacheable_request(request):
             return self.get_response(request)
-        key = cache_key(request, current_version())
+        try:
+            key = cache_key(request, request_version(request))
+        except DatabaseError as error:  # the version's row: database down or not migrated
+            logger.warning("Serving without the page cache, no version: %s", error)
+            return self.get_response(request)  # e.g. /health/ answers 503 itself
         cached = cache.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
@@ -74,7 +136,12 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if self.cacheable_response(request, response):
             if not response.has_header("Cache-Control"):
-                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+                # browsers ask again every time; a CDN may keep it PORTAL_CDN_SECONDS
+                cdn_seconds = settings.PORTAL_CDN_SECONDS
+                shared = {"s_maxage": cdn_seconds} if cdn_seconds else {}
+                patch_cache_control(
+                    response, public=True, max_age=0, must_revalidate=True, **shared
+                )
             cache.set(key, response, timeout)
             response["X-Page-Cache"] = "miss"
         return response

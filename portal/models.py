@@ -618,3 +618,20 @@ class LinkReviewTask(Task):
 
 class OverrideCommentForm(RequiredCommentForm):
     help_text = _("Why you decide in the reviewer's place; it is kept in the page's history.")
+
+
+class PageCacheVersion(models.Model):
+    """The page cache's version number when the cache is local memory (portal/cache.py).
+
+    Each worker process has a memory of its own, so the number every publish raises lives
+    here, in one row all workers read, instead of in the cache. Internal: no admin, no
+    permissions.
+    """
+
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.version)

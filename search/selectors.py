@@ -7,6 +7,7 @@ share one search.
 """
 
 import dataclasses
+import hashlib
 import re
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +18,7 @@ from wagtail.models import Locale, Page
 
 from events.models import EventPage, EventSeriesPage
 from labs.models import ActorPage, LabPage
+from portal.cache import site_wide
 from portal.translation import localize
 
 MAX_QUERY_LENGTH = 200
@@ -77,17 +79,20 @@ def _robustly(run, query):
             return run(words)
 
 
-def matching_ids(query: str, language_code: str) -> list[int]:
-    """Page ids, best first: full-text matches, then prefix matches not found by those."""
-    pages = searchable_pages(language_code)
-    ids = _robustly(
-        lambda text: [page.pk for page in pages.search(text, operator="and")[:MAX_RESULTS]],
-        query,
-    )
-    prefixed = _robustly(
-        lambda text: [page.pk for page in pages.autocomplete(text)[:MAX_RESULTS]], query
-    )
-    return list(dict.fromkeys(ids + prefixed))[:MAX_RESULTS]
+def matches(query: str, language_code: str) -> list[tuple[int, int]]:
+    """(page id, content type id) of the matching pages, best first: full-text matches, then
+    prefix matches not found by those."""
+    # two columns, not 500 full page rows
+    pages = searchable_pages(language_code).only("id", "content_type")
+
+    def run(method):
+        return lambda text: [
+            (page.pk, page.content_type_id) for page in method(pages, text)[:MAX_RESULTS]
+        ]
+
+    found = _robustly(run(lambda pages, text: pages.search(text, operator="and")), query)
+    prefixed = _robustly(run(lambda pages, text: pages.autocomplete(text)), query)
+    return list(dict.fromkeys(found + prefixed))[:MAX_RESULTS]
 
 
 @dataclasses.dataclass
@@ -98,17 +103,24 @@ class SearchOutcome:
     type_by_content_type: dict
 
 
-def search(query: str, language_code: str) -> SearchOutcome:
-    ids = matching_ids(query, language_code) if query else []
+def search(query: str, language_code: str, request=None) -> SearchOutcome:
+    """The outcome of a search. With a request, the matches are shared by all visitors
+    until the next visible change (popular words and further result pages cost no search)."""
+    if not query:
+        found = []
+    elif request is None:
+        found = matches(query, language_code)
+    else:
+        digest = hashlib.sha256(query.encode("utf-8", "surrogateescape")).hexdigest()
+        found = site_wide(
+            request, f"search:{language_code}:{digest}", lambda: matches(query, language_code)
+        )
     type_by_content_type = _type_by_content_type()
     counts = {result_type.key: 0 for result_type in RESULT_TYPES}
-    content_types = {}
-    if ids:
-        rows = Page.objects.filter(pk__in=ids).values_list("pk", "content_type")
-        content_types = dict(rows)
-        for content_type in content_types.values():
-            counts[type_of(content_type, type_by_content_type).key] += 1
-    return SearchOutcome(ids, counts, content_types, type_by_content_type)
+    content_types = dict(found)
+    for content_type in content_types.values():
+        counts[type_of(content_type, type_by_content_type).key] += 1
+    return SearchOutcome([pk for pk, _ in found], counts, content_types, type_by_content_type)
 
 
 def of_type(outcome: SearchOutcome, type_key: str) -> list[int]:

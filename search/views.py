@@ -30,7 +30,7 @@ def search(request):
     if type_key and type_key not in type_keys:
         notes.append(_("The result type in the address is unknown; all types are shown."))
         type_key = ""
-    outcome = selectors.search(query, language_code)
+    outcome = selectors.search(query, language_code, request)
     ids = selectors.of_type(outcome, type_key) if type_key else outcome.ids
     page_of_ids = paginate(request, ids, PAGE_SIZE)
     if not type_key and page_of_ids.number == 1:

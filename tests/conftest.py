@@ -74,6 +74,15 @@ def _site_pages():
     return {"site": site, "de": home_de, "en": home_en}
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database is rolled back after every test,
+    but cached pages and chrome of an earlier test's data would survive in memory."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The demo portal: labs, actors and content pages in German and English."""

@@ -142,6 +142,84 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+
+def object_storage_settings(bucket: str) -> dict:
+    """Uploads (images, their renditions, documents) on S3-compatible object storage through
+    django-storages: AWS, or any provider with an endpoint URL (MinIO, Ceph, IONOS, Open
+    Telekom Cloud, …). django-storages reads the credentials itself (AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, or the machine's role), so they never appear in the settings.
+
+    MEDIA_URL becomes the address the files are served from, so the Content-Security-Policy
+    allows images from there. Files are public (no signed links, which would make every page
+    differ and expire in caches), never overwritten (a new upload gets a new name), and get
+    no ACL of their own: the bucket's policy decides who may read them (see docs/scaling.md).
+    """
+    from importlib.util import find_spec
+    from urllib.parse import urlsplit
+
+    if find_spec("storages") is None or find_spec("boto3") is None:
+        raise env.ConfigurationError(
+            "AWS_STORAGE_BUCKET_NAME is set but django-storages is not installed: "
+            'pip install -e ".[s3]"'
+        )
+    endpoint_url = env.get_str("AWS_S3_ENDPOINT_URL")
+    region = env.get_str("AWS_S3_REGION_NAME")
+    custom_domain = env.get_str("AWS_S3_CUSTOM_DOMAIN")
+    location = (env.get_str("AWS_LOCATION") or "").strip("/")
+    # Most providers other than AWS expect the bucket in the path, AWS in the host name.
+    addressing_style = env.get_str("AWS_S3_ADDRESSING_STYLE", "path" if endpoint_url else "virtual")
+    if addressing_style not in ("path", "virtual"):
+        raise env.ConfigurationError("AWS_S3_ADDRESSING_STYLE must be path or virtual.")
+    if custom_domain:
+        if "://" in custom_domain:
+            raise env.ConfigurationError(
+                "AWS_S3_CUSTOM_DOMAIN is a host name (media.example.org), without https://."
+            )
+        origin = f"https://{custom_domain.rstrip('/')}"
+    else:
+        if endpoint_url:
+            endpoint = urlsplit(endpoint_url)
+            if endpoint.scheme not in ("http", "https") or not endpoint.netloc:
+                raise env.ConfigurationError(
+                    "AWS_S3_ENDPOINT_URL must be an address like https://s3.example.org."
+                )
+            scheme, host, path = endpoint.scheme, endpoint.netloc, endpoint.path.rstrip("/")
+        else:
+            scheme, path = "https", ""
+            host = f"s3.{region}.amazonaws.com" if region else "s3.amazonaws.com"
+        if addressing_style == "virtual":
+            origin = f"{scheme}://{bucket}.{host}{path}"
+        else:
+            origin = f"{scheme}://{host}{path}/{bucket}"
+    return {
+        "STORAGES": {
+            **STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": bucket,
+                    "region_name": region,
+                    "endpoint_url": endpoint_url,
+                    "addressing_style": addressing_style,
+                    "custom_domain": custom_domain,
+                    "location": location,
+                    "querystring_auth": False,
+                    "default_acl": None,
+                    "file_overwrite": False,
+                    # names never change their content; a day, so a deleted file disappears
+                    "object_parameters": {"CacheControl": "public, max-age=86400"},
+                },
+            },
+        },
+        "MEDIA_URL": f"{origin}/{location}/" if location else f"{origin}/",
+    }
+
+
+# Uploads on S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set (needs the
+# optional extra: pip install -e ".[s3]"); otherwise files in MEDIA_ROOT.
+if env.get_str("AWS_STORAGE_BUCKET_NAME"):
+    globals().update(object_storage_settings(env.get_str("AWS_STORAGE_BUCKET_NAME")))
+
 # The cache: Redis when REDIS_URL is set (shared by all app instances; pages are still
 # served, uncached, while it is down), local memory otherwise (per process).
 REDIS_URL = env.get_str("REDIS_URL")
@@ -163,9 +241,41 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds an anonymous visitor's page stays in the page cache (portal/cache.py; every
-# publish makes all entries stale). Off by default without Redis: the local-memory cache
-# of one worker cannot be invalidated by another.
-PORTAL_PAGE_CACHE_SECONDS = env.get_int("PORTAL_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
+# publish makes all entries stale; 0 switches it off). With Redis the version number that
+# every publish raises lives in Redis; with local memory (one cache per worker) it lives in
+# the database, so a publish through one worker reaches all of them.
+PORTAL_PAGE_CACHE_SECONDS = env.get_int("PORTAL_PAGE_CACHE_SECONDS", 600)
+
+
+def frontend_cache_settings() -> dict:
+    """An optional CDN or caching proxy in front of the portal, purged on every publish,
+    unpublish, move and deletion of a page (portal/cdn.py): an HTTP PURGE endpoint (Varnish,
+    nginx) and/or Cloudflare. Nothing is sent anywhere unless one is configured."""
+    backends = {}
+    location = env.get_str("PORTAL_FRONTEND_CACHE_URL")
+    if location:
+        if not location.startswith(("http://", "https://")):
+            raise env.ConfigurationError(
+                "PORTAL_FRONTEND_CACHE_URL must be the cache server's address, "
+                "e.g. http://127.0.0.1:6081."
+            )
+        backends["http"] = {"BACKEND": "portal.cdn.HTTPPurgeBackend", "LOCATION": location}
+    if env.get_str("PORTAL_CLOUDFLARE_ZONE_ID") or env.get_str("PORTAL_CLOUDFLARE_TOKEN"):
+        backends["cloudflare"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": env.get_str("PORTAL_CLOUDFLARE_ZONE_ID", required=True),
+            "BEARER_TOKEN": env.get_str("PORTAL_CLOUDFLARE_TOKEN", required=True),
+        }
+    return backends
+
+
+WAGTAILFRONTENDCACHE = frontend_cache_settings()
+# portal/cdn.py lists each language's addresses itself (the slugs are translated).
+WAGTAILFRONTENDCACHE_LANGUAGES = []
+# Seconds a shared cache (a CDN) may keep an anonymous page (s-maxage; browsers always ask
+# again). Only pages the page cache may keep get it; short, because settings, site texts and
+# images are not purged (portal/cdn.py). Default: 5 minutes with a purge configured, else none.
+PORTAL_CDN_SECONDS = env.get_int("PORTAL_CDN_SECONDS", 300 if WAGTAILFRONTENDCACHE else 0)
 
 # Behind a reverse proxy (see README, "Deploy").
 if env.get_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
@@ -344,6 +454,10 @@ WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 # Documents include sign-language videos, hence the larger default.
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env.get_int("PORTAL_DOCUMENT_MAX_MB", 100) * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Photos are served as AVIF (where Pillow can write it), WebP and JPEG (portal/images.py).
+# AVIF takes about ten times the CPU of WebP to encode (once per image and size, on the
+# first request that shows it): a very small server may switch it off.
+PORTAL_IMAGES_AVIF = env.get_bool("PORTAL_IMAGES_AVIF", True)
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

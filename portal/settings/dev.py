@@ -10,6 +10,9 @@ ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", 
 # Keep management commands readable; production logs Wagtail's page events at INFO.
 LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405
 
+# No page cache unless asked for: an edited template would not show to anonymous visitors.
+PORTAL_PAGE_CACHE_SECONDS = env.get_int("PORTAL_PAGE_CACHE_SECONDS", 0)
+
 # Serve static files from the apps and the theme without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -11,8 +11,13 @@ DATABASES = {"default": env.get_database("DATABASE_URL", "sqlite:///:memory:")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off, so no test sees a page an earlier test cached; tests of the page cache switch it on.
+PORTAL_PAGE_CACHE_SECONDS = 0
 globals().update(email_settings("django.core.mail.backends.locmem.EmailBackend", {}))
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+# Every test renders its renditions afresh (rolled back with the test); AVIF would
+# multiply that time. tests/portal/test_images.py switches it on.
+PORTAL_IMAGES_AVIF = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Serve static files from the apps and the theme without collectstatic.

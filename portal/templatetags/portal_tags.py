@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, Site
 
+from portal.cache import CHROME_SECONDS, request_version, site_wide
 from portal.models import PortalSettings, SiteTexts
 from portal.translation import language_name, localize
 
@@ -23,6 +24,17 @@ def _cached(request, key, compute):
     return cache[key]
 
 
+def _shared(request, key, compute):
+    """Per request, and across requests per site and language (see portal.cache.site_wide)."""
+
+    def shared():
+        site = Site.find_for_request(request)
+        scope = f"{key}:{site.pk if site else '-'}:{translation.get_language()}"
+        return site_wide(request, scope, compute)
+
+    return _cached(request, key, shared)
+
+
 def _home_page(request):
     """The home page in the visitor's language (the site root for German)."""
 
@@ -32,7 +44,37 @@ def _home_page(request):
             return None
         return site.root_page.localized
 
-    return _cached(request, "home", compute)
+    return _shared(request, "home", compute)
+
+
+def _portal_settings(request):
+    def compute():
+        portal_settings = PortalSettings.for_request(request)
+        # fetched now, so the shared copy carries them and templates need no query
+        for image in ("logo", "funder_logo"):
+            getattr(portal_settings, image)
+        return portal_settings
+
+    return _shared(request, "settings", compute)
+
+
+@register.simple_tag(takes_context=True)
+def portal_settings(context):
+    """The site settings, shared like the rest of the chrome (no query per page)."""
+    return _portal_settings(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def chrome_cache_key(context):
+    """Varies a `{% cache %}` fragment of the chrome by content version, site and language."""
+    request = context["request"]
+    site = Site.find_for_request(request)
+    return f"{request_version(request)}:{site.pk if site else '-'}:{translation.get_language()}"
+
+
+@register.simple_tag
+def chrome_cache_seconds():
+    return CHROME_SECONDS
 
 
 @register.simple_tag(takes_context=True)
@@ -48,24 +90,30 @@ def site_texts(context):
     def compute():
         return SiteTexts.for_language(translation.get_language())
 
-    return _cached(request, "texts", compute)
+    return _shared(request, "texts", compute)
 
 
 @register.inclusion_tag("components/main_menu.html", takes_context=True)
 def main_menu(context):
     request = context["request"]
     current = context.get("page")
-    home = _home_page(request)
+
+    def compute():
+        home = _home_page(request)
+        if home is None:
+            return []
+        menu = home.get_children().live().public().in_menu()
+        return [(item.pk, item.path, item.title, item.get_url(request)) for item in menu]
+
     items = []
-    if home is not None:
-        for item in home.get_children().live().public().in_menu():
-            if current is not None and current.pk == item.pk:
-                state = "page"
-            elif current is not None and current.path.startswith(item.path):
-                state = "true"
-            else:
-                state = ""
-            items.append({"title": item.title, "url": item.get_url(request), "current": state})
+    for pk, path, title, url in _shared(request, "menu", compute):
+        if current is not None and current.pk == pk:
+            state = "page"
+        elif current is not None and getattr(current, "path", "").startswith(path):
+            state = "true"
+        else:
+            state = ""
+        items.append({"title": title, "url": url, "current": state})
     return {"items": items}
 
 
@@ -134,7 +182,7 @@ def legal_links(context):
     request = context["request"]
 
     def compute():
-        portal_settings = PortalSettings.for_request(request)
+        portal_settings = _portal_settings(request)
         page_ids = [
             portal_settings.imprint_page_id,
             portal_settings.privacy_page_id,
@@ -155,13 +203,12 @@ def legal_links(context):
             if page
         ]
 
-    return _cached(request, "legal_links", compute)
+    return _shared(request, "legal_links", compute)
 
 
 @register.simple_tag(takes_context=True)
 def theme_stylesheet_url(context):
-    request = context["request"]
-    version = PortalSettings.for_request(request).theme_version
+    version = _portal_settings(context["request"]).theme_version
     return f"{reverse('theme_stylesheet')}?v={version}"
 
 
@@ -226,7 +273,7 @@ def accessible_entry_links(context):
             for page in sorted(pages, key=lambda page: kinds[page.content_type_id][0])
         ]
 
-    return _cached(request, "accessible_entries", compute)
+    return _shared(request, "accessible_entries", compute)
 
 
 @register.filter

@@ -10,12 +10,11 @@ from django.utils import timezone
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from events.models import EventIndexPage, EventPage, EventSeriesPage, EventSpeaker
+from events.models import EventIndexPage, EventPage, EventSeriesPage
 from home.models import HomePage
-from labs.models import ActorPage
 from tests.factories import EventPageFactory
 from tests.helpers import card_titles as titles
-from tests.helpers import count_queries, json_ld, soup_of
+from tests.helpers import json_ld, soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -415,48 +414,6 @@ def test_admin_rejects_a_part_number_already_used_in_the_series(admin_client, de
     )
     assert edit.status_code == 200
     assert edit.content.decode().count("Ein anderer Teil dieser Reihe hat bereits diese") == 1
-
-
-# --- query budgets ----------------------------------------------------------------------------
-
-
-def add_events(count, parent):
-    actor = ActorPage.objects.filter(locale__language_code="de").first()
-    for number in range(count):
-        event = EventPageFactory.build(title=f"Zusatz {number}", slug=f"zusatz-{number}")
-        parent.add_child(instance=event)
-        for speaker in range(3):
-            EventSpeaker.objects.create(event=event, name=f"Person {speaker}", actor=actor)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/de/werkstaetten/",
-        "/de/werkstaetten/?format=in_person",
-        SERIES_DE,
-        "/de/werkstaetten/feed/",
-        "/de/werkstaetten/calendar/",
-    ],
-)
-def test_listings_and_feeds_need_the_same_queries_for_few_and_many_events(client, demo, path):
-    """Per request: site, locale, route, the page chrome; then the events (one query), their
-    image renditions, the series (one query) and one aggregate per filter facet."""
-    few = count_queries(client, path)
-    add_events(27, EventSeriesPage.objects.get(locale__language_code="de"))
-    assert count_queries(client, path) == few
-
-
-def test_event_page_needs_the_same_queries_for_3_and_30_speakers(client, demo):
-    """Speakers with their actor pages in one query (plus photo renditions), the agenda,
-    the related labs and the series' parts: each once."""
-    few = count_queries(client, PART_TWO_EN)
-    event = EventPage.objects.get(slug="concept-development")
-    actor = ActorPage.objects.filter(locale__language_code="de").last()
-    for number in range(27):
-        EventSpeaker.objects.create(event=event, name=f"Gast {number}", actor=actor)
-    assert event.speakers.count() == 30
-    assert count_queries(client, PART_TWO_EN) == few
 
 
 @pytest.mark.parametrize(("query", "count"), [("?format=online", 2), ("?format=xyz&series=abc", 5)])

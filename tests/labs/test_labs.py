@@ -4,9 +4,9 @@ import pytest
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
-from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage, LabPartner
-from tests.factories import ActorPageFactory, ImageFactory, LabPageFactory
-from tests.helpers import card_titles, count_queries, json_ld, soup_of
+from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+from tests.factories import LabPageFactory
+from tests.helpers import card_titles, json_ld, soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -309,64 +309,6 @@ def test_home_shows_editor_chosen_labs_in_the_visitors_language(client, demo):
     )
     assert featured(soup_of(client.get("/de/"))) == ["Gemeinsam im Quartier"]
     assert featured(soup_of(client.get("/en/"))) == ["Together in the neighbourhood"]
-
-
-# --- query budgets --------------------------------------------------------------------------
-
-
-def add_labs(count, partners_each=3):
-    index = LabIndexPage.objects.get(locale__language_code="de")
-    actors = list(ActorPage.objects.filter(locale__language_code="de")[:partners_each])
-    for number in range(count):
-        lab = LabPageFactory.build(
-            title=f"Zusatzlabor {number}",
-            slug=f"zusatz-{number}",
-            hero_image=ImageFactory(),
-            hero_image_alt=f"Bild {number}",
-        )
-        index.add_child(instance=lab)
-        for actor in actors:
-            LabPartner.objects.create(lab=lab, actor=actor)
-
-
-def add_actors(count):
-    index = ActorIndexPage.objects.get(locale__language_code="de")
-    for number in range(count):
-        index.add_child(
-            instance=ActorPageFactory.build(slug=f"akteur-{number}", logo=ImageFactory())
-        )
-
-
-@pytest.mark.parametrize("path", ["/de/labore/", "/de/", "/en/labs/"])
-def test_lab_listings_need_the_same_queries_for_3_and_30_labs(client, demo, path):
-    """Per request: site, locale and route (Wagtail); site texts, settings, menu, translations
-    and legal links (page chrome); then for the listing: the labs page, its count, the
-    hero-image renditions, the sector mix of all shown labs, and one query per facet."""
-    with_three = count_queries(client, path)
-    add_labs(27)
-    assert count_queries(client, path) == with_three
-
-
-def test_lab_page_needs_the_same_queries_for_3_and_30_partners(client, demo):
-    """Partner rows, their actors in the visitor's language (one query) with logo renditions,
-    the sector counts, topics, contacts: each once, however many partners."""
-    path = "/en/labs/places-of-learning-in-the-neighbourhood/"
-    lab = LabPage.objects.get(slug="places-of-learning-in-the-neighbourhood")
-    with_two = count_queries(client, path)
-    add_actors(28)
-    for actor in ActorPage.objects.filter(slug__startswith="akteur-"):
-        LabPartner.objects.create(lab=lab, actor=actor)
-    assert lab.partners.count() == 30
-    assert count_queries(client, path) == with_two
-
-
-def test_actor_directory_and_page_need_the_same_queries_for_few_and_many(client, demo):
-    directory = count_queries(client, "/de/akteure/")
-    actor_page = count_queries(client, "/de/akteure/stadt-dortmund-soziales/")
-    add_actors(30)
-    add_labs(10)
-    assert count_queries(client, "/de/akteure/") == directory
-    assert count_queries(client, "/de/akteure/stadt-dortmund-soziales/") == actor_page
 
 
 def test_sector_mix_counts_only_published_partners(client, demo):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from portal.settings import env
+from tests.helpers import PRODUCTION_ESSENTIALS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -83,11 +84,8 @@ def test_production_refuses_a_malformed_database_url_in_one_line():
 
 def test_production_starts_with_the_required_variables():
     result = run_production_check(
-        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
-        DJANGO_ALLOWED_HOSTS="portal.example.org",
-        DATABASE_URL="sqlite:///:memory:",
+        **PRODUCTION_ESSENTIALS,
         DJANGO_EMAIL_HOST="smtp.example.org",
-        WAGTAILADMIN_BASE_URL="https://portal.example.org",
     )
     assert result.returncode == 0, result.stderr
 

@@ -1,5 +1,6 @@
 """The page cache for anonymous visitors: hits, bypasses, invalidation on every publish,
-no poisoning, and pages still served while Redis is down."""
+no poisoning, pages still served while Redis is down, and the version every worker shares
+(in Redis, or in the database when each worker has a local-memory cache of its own)."""
 
 import logging
 
@@ -202,3 +203,137 @@ def test_a_response_keeps_its_own_cache_lifetime(client, demo):
     for _ in range(2):
         response = client.get(f"/theme.css?v={version}")
     assert "max-age=31536000" in response["Cache-Control"]
+
+
+# Without Redis each worker process has a local-memory cache of its own; the version lives in
+# the database. Two LocMemCache stores stand for two gunicorn workers sharing one database.
+LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.fixture
+def workers(settings):
+    from django.core.cache import caches
+
+    def use(name):
+        settings.CACHES = {"default": {"BACKEND": LOCAL_MEMORY, "LOCATION": f"worker-{name}"}}
+
+    yield use
+    for name in ("a", "b"):
+        use(name)
+        caches["default"].clear()
+
+
+def test_a_publish_through_one_worker_refreshes_the_pages_of_another(client, demo, workers):
+    from portal.models import PageCacheVersion
+
+    lab = LabPage.objects.live().filter(locale__language_code="de").first()
+    index = lab.get_parent()
+    for worker in ("a", "b"):
+        workers(worker)
+        for path in (lab.url, index.url):
+            get(client, path)
+            assert get(client, path)[1] == "hit", (worker, path)
+
+    workers("a")
+    before = PageCacheVersion.objects.get().version
+    lab.title = "Labor mit neuem Titel"
+    lab.save_revision().publish()
+    assert PageCacheVersion.objects.get().version > before
+
+    workers("b")  # its memory still holds the old pages, under the old version
+    for path in (lab.url, index.url):
+        response, state = get(client, path)
+        assert state == "miss", path
+        assert "Labor mit neuem Titel" in response.content.decode(), path
+        assert get(client, path)[1] == "hit", path
+
+
+def test_with_local_memory_the_version_is_one_query_and_commits_with_the_change(
+    demo, django_assert_num_queries
+):
+    from django.db import transaction
+
+    from portal import cache as page_cache
+
+    assert page_cache.version_in_database()
+    with django_assert_num_queries(1):
+        before = page_cache.current_version()
+    page_cache.invalidate()
+    assert page_cache.current_version() == before + 1
+    # a change that is rolled back leaves the version (and so the cached pages) alone
+    with pytest.raises(RuntimeError), transaction.atomic():
+        page_cache.invalidate()
+        assert page_cache.current_version() == before + 2
+        raise RuntimeError
+    assert page_cache.current_version() == before + 1
+
+
+def test_a_page_from_the_cache_costs_one_query_the_version(client, demo, django_assert_num_queries):
+    get(client, "/de/")
+    with django_assert_num_queries(1):
+        assert get(client, "/de/")[1] == "hit"
+
+
+@pytest.mark.redis
+def test_with_redis_the_version_lives_in_redis_without_a_query(demo, settings):
+    import os
+    import uuid
+
+    from django.core.cache import cache as shared
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal import cache as page_cache
+
+    location = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"{location}/5",
+            "KEY_PREFIX": f"page-cache-test-{uuid.uuid4().hex[:8]}",
+        }
+    }
+    try:
+        assert not page_cache.version_in_database()
+        with CaptureQueriesContext(connection) as captured:
+            first = page_cache.current_version()
+            page_cache.bump_version()
+            assert page_cache.current_version() == first + 1
+        assert captured.captured_queries == []
+    finally:
+        shared.delete_pattern("*")  # only this test's prefix
+
+
+def test_without_the_database_the_health_check_still_answers_503(client, db, caplog):
+    """The version's row cannot be read: pages go uncached, and /health/ reports the outage
+    itself instead of failing in the page cache."""
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("database is down")
+
+    with mock.patch.object(connection, "cursor", broken_cursor):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert "Serving without the page cache" in caplog.text
+
+
+def test_only_registrations_visitors_can_see_make_the_cache_stale(client, demo):
+    """Workshop pages count confirmed and waiting people: an unconfirmed sign-up keeps the
+    cache (a busy form would otherwise empty it every second), its confirmation does not."""
+    from tests.factories import RegistrationFactory
+
+    workshop = EventPage.objects.filter(
+        locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN
+    ).first()
+    get(client, "/de/werkstaetten/")
+    registration = RegistrationFactory(event=workshop, status="pending")
+    assert get(client, "/de/werkstaetten/")[1] == "hit"
+    registration.status = "confirmed"
+    registration.save()
+    assert get(client, "/de/werkstaetten/")[1] == "miss"
+    get(client, "/de/werkstaetten/")
+    registration.delete()
+    assert get(client, "/de/werkstaetten/")[1] == "miss"

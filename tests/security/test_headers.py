@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import PRODUCTION_ESSENTIALS
+
 REPO = Path(__file__).resolve().parents[2]
 
 PUBLIC_PATHS = [
@@ -107,10 +109,7 @@ def production(code, **variables):
     }
     clean.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",
-        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
-        DJANGO_ALLOWED_HOSTS="portal.example.org",
-        DATABASE_URL="sqlite:///:memory:",
-        WAGTAILADMIN_BASE_URL="https://portal.example.org",
+        **PRODUCTION_ESSENTIALS,
         **variables,
     )
     result = subprocess.run(

@@ -1,0 +1,535 @@
+"""Load test: many visitors at once on a realistic mix of pages, plus workshop registrations.
+
+    python bench/load.py [--duration 60] [--clients 50] [--workers 2] [--page-cache]
+
+Serves the benchmark database (`kosi_bench` of bench/run.py, built at --scale with
+bench/populate.py when missing) with gunicorn and production settings on 127.0.0.1. wrk
+sends --clients parallel clients (one connection each) for --duration seconds, each request
+to a path drawn at random, weighted, from a mix (MIX below: home, directories with and
+without filters, lab, actor, event and series pages, search, the .ics calendar and the Atom
+feed, sitemap, static files; bench/load.lua). At the same time one registration a second is
+sent to a workshop's form (form page for the CSRF token, POST with a new e-mail address,
+then the "check your e-mail" page it redirects to), and afterwards the stored
+registrations are counted (and deleted again, unless --keep-registrations).
+
+Prints requests/s, p50/p95/p99 and errors per kind and in total, and writes the table to
+bench/results/ (git-ignored). Errors are answers outside 2xx/3xx, socket errors (including
+answers slower than 10 s), gunicorn errors in the server log (a worker that timed out or
+crashed drops its request) and registrations that failed or were not stored; zero are
+expected, and the exit status is 1 otherwise. The server's limit on
+registrations per IP address is raised for this run (all come from 127.0.0.1), e-mails go
+to the server log (console backend), and the page cache is off unless --page-cache names
+a Redis server, so the figures are the application's own.
+"""
+
+import argparse
+import http.client
+import http.cookies
+import json
+import math
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from common import (
+    BENCH,
+    DATABASE_NAME,
+    RESULTS,
+    bench_environment,
+    create_database,
+    django_json,
+    forget_cache,
+    gunicorn,
+    media_root,
+    parse_wrk,
+    postgres_database_exists,
+    prepare_database,
+    worker_peak_rss_mb,
+    wrk,
+)
+
+# The GET mix: kind and share of requests (percent); within a kind the paths share evenly.
+MIX = [
+    ("home", 12),
+    ("lab index", 5),
+    ("lab index, filtered", 3),
+    ("lab page", 10),
+    ("actor index", 4),
+    ("actor index, filtered", 2),
+    ("actor page", 8),
+    ("event index", 5),
+    ("event index, filtered", 3),
+    ("event page", 8),
+    ("series page", 3),
+    ("search", 5),
+    ("search suggestions", 3),
+    (".ics calendar", 2),
+    ("Atom feed", 2),
+    ("sitemap", 1),
+    ("static files", 22),
+    ("theme stylesheet", 2),
+]
+DETAIL_PAGES = 25  # lab, actor and event pages in the mix (each kind), German and English
+
+PATHS_SCRIPT = """
+import json, random
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Page, Site
+from events import registration
+from events.models import EventIndexPage, EventPage, EventSeriesPage, RegistrationMode
+from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+from portal.models import PortalSettings
+
+rng = random.Random(7)
+def some(model, count):
+    pages = list(model.objects.live().public().order_by("pk"))
+    return [page.url for page in rng.sample(pages, min(count, len(pages)))]
+def index(model, language="de"):
+    return model.objects.live().get(locale__language_code=language).url
+def search(language):
+    with translation.override(language):
+        return reverse("search"), reverse("search_suggestions")
+
+labs, actors, events = index(LabIndexPage), index(ActorIndexPage), index(EventIndexPage)
+search_de, suggest_de = search("de")
+search_en, suggest_en = search("en")
+theme = PortalSettings.for_site(Site.objects.get(is_default_site=True)).theme_version
+workshop = next(
+    (
+        event
+        for event in EventPage.objects.live().public().filter(
+            locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN
+        ).order_by("start")
+        if (available := registration.availability(event)) and available.accepts_registrations
+    ),
+    None,
+)
+print(json.dumps({
+    "pages": Page.objects.live().count(),
+    "registration": workshop.url if workshop else None,
+    "paths": {
+        "home": ["/de/", "/de/", "/de/", "/en/"],
+        "lab index": [labs, index(LabIndexPage, "en")],
+        "lab index, filtered": [labs + "?phase=2&city=Dortmund", labs + "?city=Wuppertal",
+                                labs + "?page=2"],
+        "lab page": some(LabPage, DETAIL_PAGES),
+        "actor index": [actors, index(ActorIndexPage, "en")],
+        "actor index, filtered": [actors + "?sector=research", actors + "?city=Bochum",
+                                  actors + "?page=2"],
+        "actor page": some(ActorPage, DETAIL_PAGES),
+        "event index": [events, index(EventIndexPage, "en")],
+        "event index, filtered": [events + "?format=in_person", events + "?format=online",
+                                  events + "?when=past"],
+        "event page": some(EventPage, DETAIL_PAGES),
+        "series page": some(EventSeriesPage, DETAIL_PAGES),
+        "search": [search_de + "?q=Quartier", search_de + "?q=Nachbarsch",
+                   search_de + "?q=Werkstatt", search_de + "?q=Dortmund",
+                   search_en + "?q=neighbourhood"],
+        "search suggestions": [suggest_de + "?q=Qua", suggest_de + "?q=Werk",
+                               suggest_en + "?q=lab"],
+        ".ics calendar": [events + "calendar/"],
+        "Atom feed": [events + "feed/"],
+        "sitemap": ["/sitemap.xml"],
+        "static files": [staticfiles_storage.url(name) for name in
+                         ["css/portal.css", "js/search-suggestions.js", "img/favicon.svg"]],
+        "theme stylesheet": [reverse("theme_stylesheet") + "?v=" + theme],
+    },
+}))
+"""
+
+REGISTRATIONS_SCRIPT = """
+import json
+from events.models import Registration
+registrations = Registration.objects.filter(email__startswith=PREFIX)
+count = registrations.count()
+if DELETE:
+    registrations.delete()
+print(json.dumps(count))
+"""
+
+
+def mix_and_workshop(env: dict) -> tuple[list[tuple[str, float, str]], str, int]:
+    """The weighted GET mix as (kind, weight, path), the workshop's path and the page count."""
+    found = django_json(PATHS_SCRIPT.replace("DETAIL_PAGES", str(DETAIL_PAGES)), env)
+    if not found["registration"]:
+        raise SystemExit(
+            "no published workshop with an open registration form in the database: "
+            "build it again with --rebuild"
+        )
+    mix = []
+    for kind, share in MIX:
+        paths = found["paths"][kind]
+        if not paths:
+            print(f"  (no {kind} in this database: left out of the mix)")
+        mix += [(kind, share / len(paths), path) for path in paths]
+    return mix, found["registration"], found["pages"]
+
+
+def warm_up(base: str, mix: list[tuple[str, float, str]], server_log: Path):
+    """Request every path once: the workers load their code, and a path that fails stops
+    the test before it starts (the mix would be wrong, not the server slow)."""
+    failures = []
+    for kind, _weight, path in mix:
+        try:
+            with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310
+                response.read()
+        except OSError as error:
+            failures.append(f"{kind} {path}: {error}")
+    if failures:
+        raise SystemExit(
+            "paths of the mix that fail:\n  "
+            + "\n  ".join(failures)
+            + "\nerrors in the server log:\n  "
+            + "\n  ".join(application_errors(server_log))
+            + "\n(missing images: a database built before its uploads were kept in "
+            "var/bench/ needs --rebuild)"
+        )
+
+
+class Registrations(threading.Thread):
+    """One registration a second for `duration` seconds, each with a new e-mail address and
+    in a thread of its own (a slow server does not lower the rate), like a visitor: the
+    form page (CSRF cookie and token), the POST, the page it redirects to."""
+
+    def __init__(self, port: int, workshop: str, duration: float, prefix: str):
+        super().__init__(daemon=True)
+        self.port, self.workshop, self.duration, self.prefix = port, workshop, duration, prefix
+        self.latencies_ms: list[float] = []
+        self.sent = 0
+        self.failures: list[str] = []
+
+    def run(self):
+        start = time.monotonic()
+        attempts = []
+        while self.sent < self.duration:
+            time.sleep(max(0.0, start + self.sent - time.monotonic()))
+            attempt = threading.Thread(target=self.attempt, args=(self.sent,), daemon=True)
+            attempt.start()
+            attempts.append(attempt)
+            self.sent += 1
+        for attempt in attempts:
+            attempt.join()
+
+    def attempt(self, number: int):
+        try:
+            failure = self.register(number)
+        except (OSError, http.client.HTTPException) as error:
+            failure = f"{type(error).__name__}: {error}"
+        if failure:
+            self.failures.append(failure)
+
+    def register(self, number: int) -> str:
+        """Send one registration; returns what went wrong, or "" on success."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("GET", self.workshop)
+            response = connection.getresponse()
+            page = response.read().decode()
+            if response.status != 200:
+                return f"form page: HTTP {response.status}"
+            cookies = http.cookies.SimpleCookie()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                cookies.load(header)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            if "csrftoken" not in cookies or token is None:
+                return "form page: no registration form (CSRF cookie or token missing)"
+            form = {
+                "csrfmiddlewaretoken": token.group(1),
+                "name": f"Last Test {number}",
+                "email": f"{self.prefix}{number}@example.org",
+                "organisation": "Lasttest",
+                "municipality": "Dortmund",
+                "note": "",
+                "consent": "on",
+                "website": "",  # the honeypot
+            }
+            started = time.perf_counter()
+            connection.request(
+                "POST",
+                f"{self.workshop}register/",
+                body=urllib.parse.urlencode(form),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"csrftoken={cookies['csrftoken'].value}",
+                    "Origin": f"http://127.0.0.1:{self.port}",
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+            self.latencies_ms.append((time.perf_counter() - started) * 1000)
+            location = response.getheader("Location", "")
+            if response.status != 302 or not location.endswith("register/sent/"):
+                return f"POST: HTTP {response.status} {location}".strip()
+            connection.request("GET", urllib.parse.urlsplit(location).path)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                return f"confirmation page: HTTP {response.status}"
+            return ""
+        finally:
+            connection.close()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * p / 100) - 1)] if ordered else float("nan")
+
+
+def per_kind(output: str) -> tuple[dict[str, dict], int]:
+    """What load.lua's done() prints: answers, errors (outside 2xx/3xx) and percentiles per
+    kind, and how many requests wrk asked for again before an answer came."""
+    kinds, resent = {}, 0
+    for line in output.splitlines():
+        if line.startswith("kind\t"):
+            _, kind, answered, errors, p50, p95, p99 = line.split("\t")
+            kinds[kind] = {
+                "requests": int(answered),
+                "errors": int(errors),
+                "p50": int(p50) / 1000,
+                "p95": int(p95) / 1000,
+                "p99": int(p99) / 1000,
+            }
+        elif line.startswith("resent\t"):
+            resent = int(line.split("\t")[1])
+    return kinds, resent
+
+
+def server_log(log_file: Path) -> list[str]:
+    return log_file.read_text(errors="replace").splitlines() if log_file.exists() else []
+
+
+def server_errors(log_file: Path) -> list[str]:
+    """gunicorn's errors in the server log: a worker that timed out, crashed or was killed
+    dropped the requests it held without an answer, which wrk does not count."""
+    pattern = re.compile(r"\[[^]]+\] \[\d+\] \[(ERROR|CRITICAL)\]")
+    return [line for line in server_log(log_file) if pattern.match(line)]
+
+
+def application_errors(log_file: Path) -> list[str]:
+    """The portal's logged errors (JSON lines), grouped by the traceback's last line: how
+    often, one message, the reason ("3 × Internal Server Error: /de/…: SourceImageIOError…")."""
+    groups: dict[str, list] = {}
+    for line in server_log(log_file):
+        if not line.startswith("{") or '"level": "ERROR"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        message = record.get("message", "")
+        reason = ((record.get("exception") or "").strip().splitlines() or [""])[-1]
+        groups.setdefault(reason or message, [0, message])[0] += 1
+    return [
+        f"{count} × {message}" + (f": {reason}" if reason != message else "")
+        for reason, (count, message) in groups.items()
+    ][:10]
+
+
+def row(name: str, share: str, requests: int, rps: float, result: dict, errors: int) -> str:
+    return (
+        f"{name:<24} {share:>6} {requests:>9} {rps:>8.1f} {result['p50']:>8.1f} "
+        f"{result['p95']:>8.1f} {result['p99']:>8.1f} {errors:>7}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=60, help="seconds (default 60)")
+    parser.add_argument("--clients", type=int, default=50, help="parallel clients (default 50)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--port", type=int, default=8766, help="default 8766 (bench: 8765)")
+    parser.add_argument(
+        "--database-name",
+        default=DATABASE_NAME,
+        help=f"PostgreSQL database, used as it is when it exists (default {DATABASE_NAME}, "
+        "the one bench/run.py builds)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="data set size when the database is built (1.0: a large city, see bench/populate.py)",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build the database again even if it exists"
+    )
+    parser.add_argument(
+        "--page-cache",
+        nargs="?",
+        const="redis://127.0.0.1:6379/0",
+        metavar="REDIS_URL",
+        help="serve with Redis and the page cache (default redis://127.0.0.1:6379/0); "
+        "off by default, so the application itself is measured",
+    )
+    parser.add_argument(
+        "--keep-registrations",
+        action="store_true",
+        help="leave the test registrations in the database (deleted after counting)",
+    )
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+
+    work_dir = Path(tempfile.mkdtemp(prefix="kosi-load-"))
+    name = arguments.database_name
+    reuse = not arguments.rebuild and postgres_database_exists(name)
+    env = bench_environment(
+        create_database("postgres", work_dir, reuse=reuse, name=name),
+        work_dir,
+        arguments.port,
+        media_root("postgres", work_dir, name),
+    )
+    cache_prefix = f"kosi-load-{secrets.token_hex(4)}"
+    env.update(
+        {
+            # every registration comes from 127.0.0.1
+            "PORTAL_REGISTRATION_LIMIT_PER_IP": "1000000",
+            "REDIS_URL": arguments.page_cache or "",
+            "PORTAL_CACHE_PREFIX": cache_prefix,
+            "PORTAL_PAGE_CACHE_SECONDS": "" if arguments.page_cache else "0",
+        }
+    )
+    if reuse:
+        print(f"Using the database {name} as it is (--rebuild builds it again) …", flush=True)
+    else:
+        print(f"Building the database {name} at scale {arguments.scale} …", flush=True)
+    prepare_database(env, None if reuse else arguments.scale)
+    mix, workshop, pages = mix_and_workshop(env)
+    mix_file = work_dir / "mix.tsv"
+    mix_file.write_text("".join(f"{kind}\t{weight}\t{path}\n" for kind, weight, path in mix))
+
+    base = f"http://127.0.0.1:{arguments.port}"
+    server_log = work_dir / "server.log"
+    prefix = f"load-{datetime.now(UTC):%Y%m%d%H%M%S}-{secrets.token_hex(3)}-"
+    with gunicorn(env, arguments.port, arguments.workers, server_log) as server:
+        print(f"Warming up ({len(mix)} paths) …", flush=True)
+        warm_up(base, mix, server_log)
+        print(
+            f"Loading for {arguments.duration}s with {arguments.clients} clients and one "
+            f"registration a second at {workshop} …",
+            flush=True,
+        )
+        registrations = Registrations(arguments.port, workshop, arguments.duration, prefix)
+        registrations.start()
+        output = wrk(
+            base,
+            arguments.duration,
+            arguments.clients,
+            BENCH / "load.lua",
+            threads=arguments.clients,
+            script_arguments=(str(mix_file),),
+        )
+        registrations.join()
+        peak_rss = worker_peak_rss_mb(server.pid)
+    stored = django_json(
+        REGISTRATIONS_SCRIPT.replace("PREFIX", json.dumps(prefix)).replace(
+            "DELETE", str(not arguments.keep_registrations)
+        ),
+        env,
+    )
+
+    if arguments.page_cache:  # after the deletion above, which makes all pages stale
+        forget_cache(arguments.page_cache, cache_prefix)
+
+    total = parse_wrk(output)
+    kinds, resent = per_kind(output)
+    socket_errors = total["socket_errors"]
+    dropped = server_errors(server_log)
+    # failed ones, and successful ones that were not stored
+    succeeded = registrations.sent - len(registrations.failures)
+    registration_errors = len(registrations.failures) + max(0, succeeded - stored)
+    errors = total["errors"] + sum(socket_errors.values()) + len(dropped) + registration_errors
+    registration_result = {
+        "p50": percentile(registrations.latencies_ms, 50),
+        "p95": percentile(registrations.latencies_ms, 95),
+        "p99": percentile(registrations.latencies_ms, 99),
+    }
+
+    header = (
+        f"{'kind':<24} {'share':>6} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'errors':>7}"
+    )
+    cache = f"page cache on ({arguments.page_cache})" if arguments.page_cache else "page cache off"
+    lines = [
+        f"KoSI-Lab portal load test, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, postgres {name} "
+        f"({pages} live pages), {arguments.workers} workers, {arguments.clients} clients, "
+        f"{arguments.duration}s, {cache}",
+        header,
+        "-" * len(header),
+    ]
+    for kind, share in MIX:
+        if kind in kinds:
+            result = kinds[kind]
+            lines.append(
+                row(
+                    kind,
+                    f"{share}%",
+                    result["requests"],
+                    result["requests"] / arguments.duration,
+                    result,
+                    result["errors"],
+                )
+            )
+    lines.append(
+        row(
+            "registration (POST)",
+            "1/s",
+            registrations.sent,
+            registrations.sent / arguments.duration,
+            registration_result,
+            registration_errors,
+        )
+    )
+    lines.append("-" * len(header))
+    lines.append(
+        row(
+            "total",
+            "",
+            total["requests"] + registrations.sent,
+            total["rps"] + registrations.sent / arguments.duration,
+            total,
+            errors,
+        )
+    )
+    lines.append(
+        f"errors: {total['errors']} answers outside 2xx/3xx, socket errors (connect "
+        f"{socket_errors['connect']}, read {socket_errors['read']}, write "
+        f"{socket_errors['write']}, timeout {socket_errors['timeout']}), {len(dropped)} "
+        f"gunicorn errors in the server log, {registration_errors} failed registrations"
+    )
+    lines.append(
+        f"total p50/p95/p99: all GET requests (wrk); {resent} sent again after a reconnect "
+        f"before the answer (counted above if the reason was an error)"
+    )
+    lines.append(
+        f"registrations: {registrations.sent} sent, {stored} stored in the database"
+        f"{' (kept)' if arguments.keep_registrations else ' (deleted again)'}; "
+        f"each also loads the form page and the confirmation page (not in the table)"
+    )
+    lines.append(f"peak RSS of a worker: {peak_rss:.0f} MB")
+    table = "\n".join(lines)
+    print()
+    print(table)
+    for failure in registrations.failures[:5]:
+        print(f"registration failed: {failure}")
+    for line in dropped[:5] + application_errors(server_log):
+        print(f"server: {line}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"load-{datetime.now(UTC):%Y%m%d-%H%M%S}.txt").write_text(table + "\n")
+    if errors:
+        sys.exit(f"{errors} errors; the server log is kept: {server_log}")
+    shutil.rmtree(work_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

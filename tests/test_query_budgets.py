@@ -1,0 +1,618 @@
+"""Query budgets: every public page type, listing and feed needs an exact, pinned number of
+queries, the same with 3 and with 30 labs, actors, workshops, speakers, partners, topics,
+contacts, agenda items and registrations, each in German and English.
+
+One world is built per module (inside a transaction rolled back when the module ends): 30 labs,
+actors, upcoming workshops (in the series) and past workshops (directly in the directory), each
+with an image and an English translation, and 30 topics. The focus items carry 30 of every
+relation: the focus lab has every actor as partner (with logos), every topic, 30 contacts and
+every workshop; the focus actor is a partner of every lab and speaks at or organises every
+workshop; the focus workshop (with the registration form) has 30 speakers with photos, 30
+agenda items, 30 registrations and concerns every lab; the German home page features every lab.
+The demo's own labs, actors and workshops are unpublished, so listings show only this world.
+
+Each case requests its page with 30 of everything, then shrinks the world to 3 (pages beyond the
+third unpublished, rows beyond the third deleted, inside the test's own transaction, so the next
+case starts at 30 again) and requests it again; both counts must equal the pinned number. A count
+that grows with the data is an N+1. Counts are of a warm request (the first one creates
+renditions and fills per-process caches, as on a running server).
+
+Re-pinning after a deliberate change: the failure names the case and its counts at both sizes;
+edit the number in that entry (and its comment). Run with -v for the SQL; select cases with
+-k, e.g. `-k "lab-page or search"`.
+
+What the comments call
+- serve(d): Wagtail serving a page at tree depth d (home page 2): the site, the locale, the home
+  page, then per level below it the child by slug and its specific row, the page's ancestors and
+  their view restrictions: 5 + 2 * (d - 2) queries; English pages add the English home page.
+- chrome: the page cache version, the page's translations (language switcher, hreflang) and the
+  ancestors for the breadcrumbs (3; header, menu and footer are cached).
+- public: the view restrictions `PageQuerySet.public()` reads, once per queryset built.
+- localized: pages or topics in the visitor's language by translation key (one query per list).
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Locale, Page
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from events.models import (
+    AgendaItem,
+    EventIndexPage,
+    EventPage,
+    EventSeriesPage,
+    EventSpeaker,
+    Registration,
+)
+from home.models import HomeFeaturedLab
+from labs.models import (
+    ActorIndexPage,
+    ActorPage,
+    LabContact,
+    LabIndexPage,
+    LabPage,
+    LabPartner,
+    Topic,
+)
+from portal.cache import invalidate
+from tests.factories import ImageFactory, RegistrationFactory
+
+SMALL, LARGE = 3, 30
+
+
+@dataclasses.dataclass
+class World:
+    """What the cases request, and what `shrink` hides or deletes to go from 30 to 3."""
+
+    labs: list  # [(German, English)] * LARGE; labs[0] is the focus lab
+    actors: list  # actors[0] is the focus actor
+    events: list  # upcoming, in the series; events[0] is the focus event
+    past_events: list
+    topics: list
+    series: EventSeriesPage
+    extra_pages: list = dataclasses.field(default_factory=list)
+    extra_rows: list = dataclasses.field(default_factory=list)  # (model, [pk, ...])
+
+    def shrink(self):
+        Page.objects.filter(pk__in=self.extra_pages).update(live=False)
+        for model, pks in self.extra_rows:
+            # no signals or cascades: nothing refers to these rows
+            queryset = model.objects.filter(pk__in=pks)
+            queryset._raw_delete(queryset.db)
+        # what unpublishing would do through signals: cached pages and results go stale
+        invalidate()
+
+
+def _image(number):
+    return ImageFactory(title=f"Testbild {number}", file__width=64, file__height=48)
+
+
+def _pair(parent_de, parent_en, page_de, english_fields):
+    """Add a German page and its English translation (same translation key)."""
+    now = timezone.now()
+    page_de.first_published_at = page_de.last_published_at = now
+    parent_de.add_child(instance=page_de)
+    page_en = type(page_de)(
+        **{
+            field.attname: getattr(page_de, field.attname)
+            for field in type(page_de)._meta.concrete_fields
+            if not field.primary_key
+            and field.attname not in {"page_ptr_id", "path", "depth", "numchild", "url_path"}
+        }
+    )
+    page_en.pk = None
+    page_en.id = None
+    page_en.locale = parent_en.locale
+    for name, value in english_fields.items():
+        setattr(page_en, name, value)
+    parent_en.add_child(instance=page_en)
+    return page_de, page_en
+
+
+def build_world() -> World:
+    de = Locale.objects.get(language_code="de")
+    en = Locale.objects.get(language_code="en")
+    lab_index = {loc: LabIndexPage.objects.get(locale=loc) for loc in (de, en)}
+    actor_index = {loc: ActorIndexPage.objects.get(locale=loc) for loc in (de, en)}
+    event_index = {loc: EventIndexPage.objects.get(locale=loc) for loc in (de, en)}
+    series = {loc: EventSeriesPage.objects.get(locale=loc) for loc in (de, en)}
+    # only this world's pages are shown: hide the demo labs, actors and workshops
+    Page.objects.type(LabPage, ActorPage, EventPage).update(live=False)
+
+    topics = []
+    for number in range(LARGE):
+        topic_de = Topic.objects.create(name=f"Thema {number}", slug=f"thema-{number}", locale=de)
+        topic_en = Topic.objects.create(
+            name=f"Topic {number}",
+            slug=f"thema-{number}",
+            locale=en,
+            translation_key=topic_de.translation_key,
+        )
+        topics.append((topic_de, topic_en))
+
+    actors = []
+    for number in range(LARGE):
+        actor = ActorPage(
+            title=f"Testakteur {number}",
+            slug=f"testakteur-{number}",
+            sector=["civil_society", "administration", "politics", "business", "research"][
+                number % 5
+            ],
+            kind="organisation",
+            city="Teststadt",
+            logo=_image(f"Logo {number}"),
+            description="Ein Akteur.",
+        )
+        actors.append(
+            _pair(
+                actor_index[de],
+                actor_index[en],
+                actor,
+                {"title": f"Test actor {number}", "slug": f"test-actor-{number}"},
+            )
+        )
+
+    labs = []
+    for number in range(LARGE):
+        lab = LabPage(
+            title=f"Testlabor {number}",
+            slug=f"testlabor-{number}",
+            city="Teststadt",
+            challenge="Demografischer Wandel",
+            phase=2,
+            hero_image=_image(f"Labor {number}"),
+            hero_image_alt=f"Bild zu Labor {number}",
+        )
+        labs.append(
+            _pair(
+                lab_index[de],
+                lab_index[en],
+                lab,
+                {
+                    "title": f"Test lab {number}",
+                    "slug": f"test-lab-{number}",
+                    "hero_image_alt": f"Picture of lab {number}",
+                },
+            )
+        )
+
+    now = timezone.now()
+    events, past_events = [], []
+    for number in range(LARGE):
+        start = now + datetime.timedelta(days=10 + number)
+        event = EventPage(
+            title=f"Testwerkstatt {number}",
+            slug=f"testwerkstatt-{number}",
+            start=start,
+            end=start + datetime.timedelta(hours=3),
+            part_number=10 + number,
+            venue_name="Rathaus",
+            venue_address="Markt 1\n12345 Teststadt",
+            image=_image(f"Werkstatt {number}"),
+            image_alt=f"Bild zur Werkstatt {number}",
+            organiser=actors[number][0],
+        )
+        if number == 0:
+            event.registration_mode = "built_in"
+            event.capacity = 100
+        events.append(
+            _pair(
+                series[de],
+                series[en],
+                event,
+                {"title": f"Test workshop {number}", "slug": f"test-workshop-{number}"},
+            )
+        )
+        start = now - datetime.timedelta(days=10 + number)
+        past = EventPage(
+            title=f"Vergangene Werkstatt {number}",
+            slug=f"vergangen-{number}",
+            start=start,
+            end=start + datetime.timedelta(hours=3),
+            venue_name="Rathaus",
+            image=_image(f"Vergangen {number}"),
+            image_alt=f"Bild zur vergangenen Werkstatt {number}",
+            organiser=actors[0][0],
+        )
+        past_events.append(
+            _pair(
+                event_index[de],
+                event_index[en],
+                past,
+                {"title": f"Past workshop {number}", "slug": f"past-workshop-{number}"},
+            )
+        )
+
+    world = World(
+        labs=labs,
+        actors=actors,
+        events=events,
+        past_events=past_events,
+        topics=topics,
+        series=series[de],
+    )
+    for group in (labs, actors, events, past_events):
+        world.extra_pages += [page.pk for pair in group[SMALL:] for page in pair]
+
+    # Relations, each row with the number of the item that makes it "extra" (>= SMALL)
+    numbered = []  # (model, number, pk)
+
+    def add(model, number, **fields):
+        row = model.objects.create(**fields)
+        numbered.append((model, number, row.pk))
+        return row
+
+    focus_lab = labs[0]
+    focus_actor_de = actors[0][0]
+    home_de = Page.objects.get(depth=2, locale=de).specific
+    for number in range(LARGE):
+        lab_de, lab_en = labs[number]
+        actor_de = actors[number][0]
+        topic_de = topics[number][0]
+        for lab in (lab_de, lab_en):
+            # the focus lab has every actor as partner, the focus actor is in every lab
+            add(LabPartner, number, lab=focus_lab[lab.locale_id != de.pk], actor=actor_de)
+            if number:
+                add(LabPartner, number, lab=lab, actor=focus_actor_de, role="lead")
+                # every lab has its own topic too, so the topic facet grows
+                lab.topics.through.objects.create(labpage=lab, topic=topic_de)
+            # links point at German pages in every language (as wagtail-localize copies them)
+            focus = focus_lab[lab.locale_id != de.pk]
+            focus.topics.through.objects.create(labpage=focus, topic=topic_de)
+        for locale, focus in ((de, focus_lab[0]), (en, focus_lab[1])):
+            add(
+                LabContact,
+                number,
+                lab=focus,
+                locale=locale,
+                name=f"Kontakt {number}",
+                role="Koordination",
+                email=f"kontakt{number}@example.org",
+                sort_order=number,
+            )
+        for event_de, event_en in (events[number], past_events[number]):
+            for event in (event_de, event_en):
+                # every workshop concerns the focus lab; the focus workshop concerns every lab
+                event.related_labs.through.objects.create(eventpage=event, labpage=labs[0][0])
+                if number == 0:
+                    continue
+                add(
+                    EventSpeaker,
+                    number,
+                    event=event,
+                    locale_id=event.locale_id,
+                    name="Focus Speaker",
+                    actor=focus_actor_de,
+                )
+        focus_event_de, focus_event_en = events[0]
+        if number:
+            for event in (focus_event_de, focus_event_en):
+                event.related_labs.through.objects.create(eventpage=event, labpage=lab_de)
+        photo = _image(f"Portrait {number}")
+        speaker_de = add(
+            EventSpeaker,
+            number,
+            event=focus_event_de,
+            locale=de,
+            name=f"Person {number}",
+            role="Vortrag",
+            organisation=f"Organisation {number}",
+            actor=actor_de,
+            photo=photo,
+            sort_order=number,
+        )
+        add(
+            EventSpeaker,
+            number,
+            event=focus_event_en,
+            locale=en,
+            translation_key=speaker_de.translation_key,
+            name=f"Person {number}",
+            role="Talk",
+            organisation=f"Organisation {number}",
+            actor=actor_de,
+            photo=photo,
+            sort_order=number,
+        )
+        item_de = add(
+            AgendaItem,
+            number,
+            event=focus_event_de,
+            locale=de,
+            time=datetime.time(9 + number % 10, number % 60),
+            item=f"Programmpunkt {number}",
+            sort_order=number,
+        )
+        add(
+            AgendaItem,
+            number,
+            event=focus_event_en,
+            locale=en,
+            translation_key=item_de.translation_key,
+            time=item_de.time,
+            item=f"Agenda item {number}",
+            sort_order=number,
+        )
+        registration = RegistrationFactory(event=focus_event_de)
+        numbered.append((Registration, number, registration.pk))
+        # the German home page shows editor-chosen labs, the English one the newest labs
+        add(HomeFeaturedLab, number, home=home_de, lab=lab_de)
+
+    # topics stay (snippets), but no lab links the extra ones any more
+    through = LabPage.topics.through
+    for number, (topic_de, _topic_en) in enumerate(topics):
+        for pk in through.objects.filter(topic=topic_de).values_list("pk", flat=True):
+            numbered.append((through, number, pk))
+    by_model = {}
+    for model, number, pk in numbered:
+        if number >= SMALL:
+            by_model.setdefault(model, []).append(pk)
+    world.extra_rows = list(by_model.items())
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once per module inside a transaction rolled back at its end; each test's own
+    transaction is a savepoint inside it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            # the reference index (the admin's usage counts) plays no part here and is slow
+            with disable_reference_index_auto_update():
+                built = build_world()
+            # create the renditions once for the module, not in every case's first request
+            client = Client(raise_request_exception=False)  # a broken page fails its own case
+            for budget in BUDGETS:
+                client.get(budget.path_for(built))
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    name: str
+    path: str | Callable[[World], str]
+    queries: int | dict  # or {"sqlite": n, "postgresql": m}, only where they must differ
+    comment: str
+    status: int = 200
+
+    def path_for(self, world) -> str:
+        return self.path(world) if callable(self.path) else self.path
+
+    def expected(self) -> int:
+        if isinstance(self.queries, dict):
+            return self.queries[connection.vendor]
+        return self.queries
+
+
+def focus_lab(world):
+    return world.labs[0][0].pk
+
+
+def focus_month(world):
+    return f"{timezone.localtime(world.events[0][0].start):%Y-%m}"
+
+
+SERIES_DE = "/de/werkstaetten/werkstattreihe-labore-sozialer-innovation/"
+SERIES_EN = "/en/workshops/workshop-series-labs-of-social-innovation/"
+FOCUS_EVENT_DE = f"{SERIES_DE}testwerkstatt-0/"
+LAB_LISTING = (
+    "serve(3), public, the topics of the listed labs and their names localized, the cities, "
+    "one count per facet (phase, city, topic), the page's count, its labs with hero images, "
+    "their renditions, the sector mix of all shown labs, chrome"
+)
+ACTOR_LISTING = (
+    "serve(3), public twice (actors, lab facet), the labs of the language for the lab facet, one "
+    "count per facet (sector, lab), the page's count, its actors with logos, their renditions, "
+    "chrome"
+)
+EVENT_LISTING = (
+    "serve(3), public twice (workshops, series), the series, public and the labs for the lab "
+    "facet, the month options, one count per facet (series, lab, format, month), the page's "
+    "count, its workshops with images, their renditions, chrome"
+)
+EVENT_FEED = (
+    "serve(3), public twice, the series, public and the labs (the filters), the month options, "
+    "the workshops (one query, however many)"
+)
+FORM = "the form's privacy link: portal settings, the privacy page, the locale"
+
+# fmt: off
+BUDGETS = [
+    Budget("home page", "/de/", 24,
+           "serve(2); public, the next workshops with images, their renditions; the featured "
+           "lab rows, public, those labs localized with hero images, their renditions, their "
+           "sector mix; public, the partner strip's actors with logos, their renditions; the "
+           "directories (children, one query per page type: 3); cache version, hero image, "
+           "translations; the body's page link (the page, the locale)"),
+    Budget("home page en", "/en/", 26,
+           "as German (+1 serve) with the newest labs instead of featured ones (the same count), "
+           "the body's page link localized (+1)"),
+    Budget("content page", "/de/ueber-das-projekt/", 10, "serve(3), chrome"),
+    Budget("content page en", "/en/about-the-project/", 11, "serve(3) in English, chrome"),
+    Budget("lab directory", "/de/labore/", 21, LAB_LISTING),
+    Budget("lab directory en", "/en/labs/", 22, LAB_LISTING + "; +1 serve in English"),
+    Budget("lab directory page 2", "/de/labore/?page=2", 21, LAB_LISTING),
+    Budget("lab directory by phase", "/de/labore/?phase=2", 21, LAB_LISTING),
+    Budget("lab directory by city", "/de/labore/?city=Teststadt", 21, LAB_LISTING),
+    Budget("lab directory by topic", "/de/labore/?topic=thema-1", 21, LAB_LISTING),
+    Budget("lab directory all filters", "/en/labs/?phase=2&city=Teststadt&topic=thema-0", 22,
+           LAB_LISTING + "; +1 serve in English"),
+    Budget("lab page", "/de/labore/testlabor-0/", 23,
+           "serve(4); partner rows with actors, public, the partners localized with logos, "
+           "their renditions; sector mix; topics, localized; contacts; cache version, hero "
+           "image, translations, breadcrumbs; public, the lab's next workshops"),
+    Budget("lab page en", "/en/labs/test-lab-0/", 24, "as German, +1 serve in English"),
+    Budget("actor directory", "/de/akteure/", 18, ACTOR_LISTING),
+    Budget("actor directory en", "/en/partners/", 19, ACTOR_LISTING + "; +1 serve in English"),
+    Budget("actor directory by sector", "/de/akteure/?sector=civil_society", 18, ACTOR_LISTING),
+    Budget("actor directory by lab", lambda w: f"/de/akteure/?lab={focus_lab(w)}", 18,
+           ACTOR_LISTING),
+    Budget("actor page", "/de/akteure/testakteur-0/", 16,
+           "serve(4); its partner rows with labs (takes part in); cache version, logo, "
+           "translations, breadcrumbs; public, the actor's workshops"),
+    Budget("actor page en", "/en/partners/test-actor-0/", 17, "as German, +1 serve in English"),
+    Budget("workshop directory", "/de/werkstaetten/", 23, EVENT_LISTING),
+    Budget("workshop directory en", "/en/workshops/", 24,
+           EVENT_LISTING + "; +1 serve in English"),
+    Budget("workshop directory by format", "/de/werkstaetten/?format=in_person", 23,
+           EVENT_LISTING),
+    Budget("workshop directory by lab", lambda w: f"/de/werkstaetten/?lab={focus_lab(w)}", 23,
+           EVENT_LISTING),
+    Budget("workshop directory by series",
+           lambda w: f"/de/werkstaetten/?series={w.series.pk}", 23, EVENT_LISTING),
+    Budget("workshop directory by month",
+           lambda w: f"/de/werkstaetten/?month={focus_month(w)}", 23, EVENT_LISTING),
+    Budget("workshop archive", "/de/werkstaetten/?when=past", 23, EVENT_LISTING),
+    Budget("workshop archive en", "/en/workshops/?when=past&format=in_person", 24,
+           EVENT_LISTING + "; +1 serve in English"),
+    Budget("workshop atom feed", "/de/werkstaetten/feed/", 14, EVENT_FEED),
+    Budget("workshop atom feed en", "/en/workshops/feed/?format=in_person", 15,
+           EVENT_FEED + "; +1 serve in English"),
+    Budget("workshop calendar", "/de/werkstaetten/calendar/", 14, EVENT_FEED),
+    Budget("workshop calendar by lab",
+           lambda w: f"/de/werkstaetten/calendar/?lab={focus_lab(w)}", 14, EVENT_FEED),
+    Budget("series page", SERIES_DE, 14, "serve(4); public, its parts; chrome"),
+    Budget("series page en", SERIES_EN, 15, "as German, +1 serve in English"),
+    Budget("series calendar", f"{SERIES_DE}calendar/", 11, "serve(4); public, its parts"),
+    Budget("workshop page with registration form", FOCUS_EVENT_DE, 32,
+           "serve(5); public, the series' parts; speakers with actors and photos, the photos' "
+           "renditions; public, the speakers' actors localized; the organiser, localized; the "
+           "related labs, public, localized; the registration rules' locale, the registration "
+           "counts; image; agenda; cache version, translations, breadcrumbs; " + FORM),
+    Budget("workshop page en", f"{SERIES_EN}test-workshop-0/", 35,
+           "as German, +1 serve in English, +1 the German page's registration rules, +1 the "
+           "privacy page localized"),
+    Budget("past workshop page", "/de/werkstaetten/vergangen-0/", 21,
+           "serve(4); speakers, public; the organiser, localized; the related labs, public, "
+           "localized; image; agenda; chrome (no series, no registration)"),
+    Budget("workshop calendar file", f"{FOCUS_EVENT_DE}calendar/", 11, "serve(5)"),
+    Budget("registration GET", f"{FOCUS_EVENT_DE}register/", 11,
+           "serve(5), then a redirect to the form", status=302),
+    Budget("registration sent", f"{FOCUS_EVENT_DE}register/sent/", 13,
+           "serve(5), cache version, translations"),
+    Budget("search", "/de/suche/?q=Testlabor", 12,
+           "cache version; the query's hit count (query, daily hits, update); the result "
+           "page (ids and types, then one query per page type on it: labs only here); "
+           "promotions (query, picks), their pages' locale and public; site, the home page's "
+           "translations. The full-text search itself is shared until the next change (the "
+           "warm request ran it)"),
+    Budget("search en by type", "/en/search/?q=Test+lab&type=lab", 9,
+           "as German without the hit count (a filtered search counts no hit)"),
+    Budget("search by type", "/de/suche/?q=Test&type=workshop", 9,
+           "as the search without the hit count (a filtered search counts no hit)"),
+    Budget("search without results", "/de/suche/?q=Quokka", 16,
+           "cache version; hit count (3); promotions (2), locale and public; the directories "
+           "to look in instead (locale, public, the pages, one query per page type: 3); site, "
+           "the home page's translations"),
+    Budget("search form", "/de/suche/", 3, "site, cache version, the home page's translations"),
+    Budget("search suggestions", "/de/suche/vorschlaege/?q=Tes", 5,
+           "locale, public, the prefix search in a savepoint (3)"),
+    Budget("sitemap", "/sitemap.xml", 5,
+           "site, the home pages in all languages, public, the count and the pages"),
+    Budget("robots.txt", "/robots.txt", 1, "site"),
+    Budget("health", "/health/", 1, "SELECT 1"),
+    Budget("theme stylesheet", "/theme.css", 2, "site, portal settings"),
+    Budget("language redirect", "/", 4,
+           "site, cache version, the home pages, Wagtail's redirects", status=302),
+    Budget("not found", "/de/gibt-es-nicht/", 7,
+           "site, locale, home page, the missing child, cache version, the home pages, "
+           "Wagtail's redirects", status=404),
+    Budget("imprint", "/de/impressum/", 10, "serve(3), chrome"),
+    Budget("privacy en", "/en/privacy/", 11, "serve(3) in English, chrome"),
+    Budget("accessibility statement", "/de/barrierefreiheit/", 13,
+           "serve(3), chrome, " + FORM),
+    Budget("barrier report GET", "/de/barrierefreiheit/feedback/", 7,
+           "serve(3), then a redirect to the form", status=302),
+    Budget("barrier report sent", "/en/accessibility/feedback/sent/", 11,
+           "serve(3) in English, chrome"),
+    Budget("easy language", "/de/leichte-sprache/", 10, "serve(3), chrome"),
+    Budget("sign language en", "/en/sign-language/", 11, "serve(3) in English, chrome"),
+]
+# fmt: on
+
+
+def warm_count(client, path, status) -> list:
+    assert client.get(path).status_code == status, path
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+    assert response.status_code == status, path
+    return context.captured_queries
+
+
+@pytest.mark.parametrize("budget", BUDGETS, ids=lambda budget: budget.name.replace(" ", "-"))
+def test_query_budget(client, world, db, django_assert_num_queries, request, budget):
+    path = budget.path_for(world)
+    expected = budget.expected()
+    large = warm_count(client, path, budget.status)
+    world.shrink()
+    assert client.get(path).status_code == budget.status  # warm at the small size too
+    info = f"{budget.name!r} ({path}) with {SMALL} of everything; with {LARGE}: {len(large)}"
+    with django_assert_num_queries(expected, info=info) as small:
+        response = client.get(path)
+    assert response.status_code == budget.status
+    message = (
+        f"{budget.name!r} ({path}): {len(large)} queries with {LARGE} of everything, "
+        f"{len(small)} with {SMALL}; pinned {expected}"
+    )
+    if request.config.getoption("verbose") > 0:
+        message += "\n\n" + "\n\n".join(query["sql"] for query in large)
+    assert len(large) == expected, message
+
+
+# What grows between the sizes: (path, what is counted, at LARGE, at SMALL). Without it, a
+# budget could pass because the world failed to multiply what the page shows.
+GROWTH = [
+    ("/de/labore/", ".card__title", 12, SMALL),
+    ("/de/labore/testlabor-0/", ".partner-list__item", LARGE, SMALL),
+    ("/de/labore/testlabor-0/", ".partner-list__item img", LARGE, SMALL),
+    ("/en/labs/test-lab-0/", ".tag-list li", LARGE, SMALL),
+    ("/de/labore/testlabor-0/", ".contacts li", LARGE, SMALL),
+    ("/de/labore/testlabor-0/", ".event-list li", 5, SMALL),
+    ("/de/akteure/", ".card__title", 12, SMALL),
+    ("/en/partners/test-actor-0/", "#labs-heading + ul li", LARGE, SMALL),
+    ("/en/partners/test-actor-0/", ".event-list li", 10, 2 * SMALL),
+    ("/de/werkstaetten/", ".card__title", 12, SMALL),
+    ("/de/werkstaetten/?when=past", ".card__title", 12, SMALL),
+    (SERIES_EN, ".series-parts__item", LARGE, SMALL),
+    (FOCUS_EVENT_DE, ".speaker", LARGE, SMALL),
+    (FOCUS_EVENT_DE, ".speaker img", LARGE, SMALL),
+    (FOCUS_EVENT_DE, "table.agenda tbody tr", LARGE, SMALL),
+    (f"{SERIES_EN}test-workshop-0/", "ul.plain-list a[href*='/labs/test-lab-']", LARGE, SMALL),
+    ("/de/", ".partner-strip li", 12, SMALL),
+    ("/de/suche/?q=Testlabor", ".search-result", 10, SMALL),
+    ("/de/werkstaetten/calendar/", "BEGIN:VEVENT", 2 * LARGE, 2 * SMALL),
+    ("/de/werkstaetten/feed/", "<entry>", LARGE, SMALL),
+    ("/sitemap.xml", "test-lab-", LARGE, SMALL),
+]
+
+
+def shown(client, path, what) -> int:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    if what.startswith((".", "#", "table", "ul")):
+        return len(BeautifulSoup(response.content, "html.parser").select(what))
+    return response.content.decode().count(what)
+
+
+@pytest.mark.parametrize(("path", "what", "at_large", "at_small"), GROWTH)
+def test_the_world_multiplies_what_pages_show(client, world, db, path, what, at_large, at_small):
+    assert shown(client, path, what) == at_large
+    world.shrink()
+    assert shown(client, path, what) == at_small
