@@ -20,6 +20,7 @@ import json
 import secrets
 import shutil
 import tempfile
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,7 +49,12 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from events.models import EventIndexPage, EventPage, EventSeriesPage
 from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
 event_index = EventIndexPage.objects.get(locale__language_code="de")
-event = EventPage.objects.live().filter(locale__language_code="de", part_number=2).first()
+from django.utils import timezone
+from events.models import RegistrationMode
+german_events = EventPage.objects.live().filter(locale__language_code="de")
+event = german_events.exclude(registration_mode=RegistrationMode.BUILT_IN)
+event = event.filter(start__gte=timezone.now()).order_by("start").first()
+form_event = german_events.filter(registration_mode=RegistrationMode.BUILT_IN).first()
 series = EventSeriesPage.objects.get(locale__language_code="de")
 lab = LabPage.objects.live().filter(locale__language_code="de").order_by("pk").first()
 actor = ActorPage.objects.live().filter(locale__language_code="de", partner_roles__isnull=False)
@@ -67,6 +73,7 @@ print(json.dumps({
     "event index": event_index.url,
     "event index, filtered": event_index.url + "?format=in_person",
     "event page": event.url,
+    "event page with form": form_event.url,
     "series page": series.url,
     "full .ics feed": event_index.url + "calendar/",
     "search (common word)": "/de/suche/?q=Quartier",
@@ -110,17 +117,32 @@ TARGETS = {
     "event index": 30,
     "event index, filtered": 30,
     "event page": 20,
+    "event page with form": 20,
     "series page": 20,
     "search (common word)": 40,
     "search (partial word)": 40,
 }
 
 
+# Never in the page cache: the registration form holds a CSRF token for each visitor.
+NOT_CACHEABLE = {"static file (reference)", "event page with form"}
+
+
 def target_cell(name: str, ratio: float | None, page_cache: bool) -> str:
-    goal = 2 if page_cache and name != "static file (reference)" else TARGETS.get(name)
+    goal = TARGETS.get(name)
+    if page_cache:
+        goal = None if name in NOT_CACHEABLE else 2
     if goal is None or ratio is None:
         return ""
     return f"1/{goal} {'ok' if ratio <= goal else 'MISSED'}"
+
+
+def warm_up(url: str, requests: int):
+    """A few requests first, so that every worker has compiled the templates and created the
+    renditions of this page (the steady state is measured, not a server's first minute)."""
+    for _ in range(requests):
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - localhost
+            response.read()
 
 
 def measure(url: str, duration: int, concurrency: int) -> dict:
@@ -191,6 +213,7 @@ def main():
     with gunicorn(env, arguments.port, arguments.workers, server_log, paths["home"]) as server:
         rows = []
         for name, path in paths.items():
+            warm_up(base + path, requests=4 * arguments.workers)
             result = measure(base + path, arguments.duration, arguments.concurrency)
             rows.append((name, path, result))
             print(f"  measured {name}: {result['rps']:.0f} req/s", flush=True)
