@@ -31,8 +31,11 @@ def refresh_pages_when_seats_change(sender, instance, **kwargs):
 
     from .models import RegistrationStatus
 
-    if instance.status != RegistrationStatus.PENDING:
-        invalidate()
+    if instance.status == RegistrationStatus.PENDING:
+        return
+    if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"link_sent_at"}:
+        return  # a confirmation link sent again
+    invalidate()
 
 
 def fill_seats_after_publish(sender, instance, **kwargs):

@@ -18,6 +18,7 @@ another's entry.
 
 import hashlib
 import logging
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -39,36 +40,47 @@ def version_in_database() -> bool:
     return isinstance(caches["default"], PER_PROCESS_CACHES)
 
 
-def current_version() -> int:
+def current_version() -> int | None:
+    """The current version; None while the cache cannot be read (Redis down): nothing may
+    then be read from or written to the cache, or entries of an older version would be
+    served as current once it answers again."""
     if version_in_database():
         return database_version()
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+        added = cache.add(VERSION_KEY, 1, timeout=None)
+        if added is None:  # django-redis ignoring a connection error
+            return None
+        version = 1 if added else cache.get(VERSION_KEY)
     return version
 
 
-def request_version(request) -> int:
+def request_version(request) -> int | None:
     """The version for this request, read once however often the request asks."""
     if not hasattr(request, "_page_cache_version"):
         request._page_cache_version = current_version()
     return request._page_cache_version
 
 
-# The page chrome (site texts, settings, menu, footer links) is the same on every page of a
+# The page chrome (site texts, settings, menu, footer) is the same on every page of a
 # language; computing it costs about ten queries. It is kept under the same version as the
-# page cache, so any change visitors could see recomputes it on the next request.
+# page cache, so any change visitors could see recomputes it on the next request, and
+# under this process's start, so a deploy never serves what older code computed.
 CHROME_SECONDS = 3600
+PROCESS = secrets.token_hex(4)
 
 
-def site_wide(request, name: str, compute):
-    """`compute()`, shared by all requests and workers until the next visible change."""
-    key = f"portal:chrome:{request_version(request)}:{name}"
+def site_wide(request, name: str, compute, timeout: int = CHROME_SECONDS):
+    """`compute()`, shared by all requests until the next visible change (not while
+    developing: edited templates show at once; nor while the cache is down)."""
+    version = request_version(request)
+    if version is None or settings.DEBUG:
+        return compute()
+    key = f"portal:shared:{PROCESS}:{version}:{name}"
     stored = cache.get(key)
     if stored is None:
         stored = (compute(),)  # a tuple, so a computed None is remembered too
-        cache.set(key, stored, CHROME_SECONDS)
+        cache.set(key, stored, timeout)
     return stored[0]
 
 
@@ -125,10 +137,13 @@ class AnonymousPageCacheMiddleware:
         if not timeout or not self.cacheable_request(request):
             return self.get_response(request)
         try:
-            key = cache_key(request, request_version(request))
+            version = request_version(request)
         except DatabaseError as error:  # the version's row: database down or not migrated
             logger.warning("Serving without the page cache, no version: %s", error)
             return self.get_response(request)  # e.g. /health/ answers 503 itself
+        if version is None:  # the cache is down: serve uncached, without waiting on it
+            return self.get_response(request)
+        key = cache_key(request, version)
         cached = cache.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"

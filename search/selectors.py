@@ -23,6 +23,7 @@ from portal.translation import localize
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 500  # per search; enough for any person, bounded for the server
+SEARCH_CACHE_SECONDS = 600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,7 +114,10 @@ def search(query: str, language_code: str, request=None) -> SearchOutcome:
     else:
         digest = hashlib.sha256(query.encode("utf-8", "surrogateescape")).hexdigest()
         found = site_wide(
-            request, f"search:{language_code}:{digest}", lambda: matches(query, language_code)
+            request,
+            f"search:{language_code}:{digest}",
+            lambda: matches(query, language_code),
+            timeout=SEARCH_CACHE_SECONDS,  # any term is a new entry: keep them short-lived
         )
     type_by_content_type = _type_by_content_type()
     counts = {result_type.key: 0 for result_type in RESULT_TYPES}

@@ -116,8 +116,9 @@ def published_change(django_db_blocker):
         new_title = f"Über das Projekt {uuid.uuid4().hex[:6]}"
         page.title = new_title
         page.save_revision(user=user)  # a draft: visitors still see the old title
+        path = page.url  # the site's root paths come from the database
     try:
-        yield user, page, new_title
+        yield user, page, new_title, path
     finally:
         with django_db_blocker.unblock():
             live_revision.publish()
@@ -157,9 +158,8 @@ def visit(url, path):
 
 
 def test_a_page_published_through_one_instance_is_fresh_on_the_other(instances, published_change):
-    user, page, new_title = published_change
+    user, page, new_title, path = published_change
     a, b = instances["A"], instances["B"]
-    path = page.url
 
     text, state = visit(a, path)
     assert state == "miss" and new_title not in text

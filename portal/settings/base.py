@@ -191,6 +191,10 @@ def object_storage_settings(bucket: str) -> dict:
             origin = f"{scheme}://{bucket}.{host}{path}"
         else:
             origin = f"{scheme}://{host}{path}/{bucket}"
+    # django-storages builds file addresses from the same origin as MEDIA_URL (and so the
+    # CSP); left to itself it would sometimes name another host for the same bucket (AWS's
+    # us-east-1, or a region only boto3's own environment variables give).
+    scheme, address = origin.split("://", 1)
     return {
         "STORAGES": {
             **STORAGES,
@@ -201,7 +205,8 @@ def object_storage_settings(bucket: str) -> dict:
                     "region_name": region,
                     "endpoint_url": endpoint_url,
                     "addressing_style": addressing_style,
-                    "custom_domain": custom_domain,
+                    "custom_domain": address,
+                    "url_protocol": f"{scheme}:",
                     "location": location,
                     "querystring_auth": False,
                     "default_acl": None,
@@ -239,7 +244,13 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "portal.cache.redis"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # pages, chrome and search results of one worker: about 30 KB a page at most
+            "OPTIONS": {"MAX_ENTRIES": env.get_int("PORTAL_LOCAL_CACHE_ENTRIES", 2000)},
+        }
+    }
 # Seconds an anonymous visitor's page stays in the page cache (portal/cache.py; every
 # publish makes all entries stale; 0 switches it off). With Redis the version number that
 # every publish raises lives in Redis; with local memory (one cache per worker) it lives in

@@ -8,9 +8,10 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
-from portal.cache import CHROME_SECONDS, request_version, site_wide
+from portal.cache import site_wide
 from portal.models import PortalSettings, SiteTexts
 from portal.translation import language_name, localize
 
@@ -64,17 +65,27 @@ def portal_settings(context):
     return _portal_settings(context["request"])
 
 
-@register.simple_tag(takes_context=True)
-def chrome_cache_key(context):
-    """Varies a `{% cache %}` fragment of the chrome by content version, site and language."""
-    request = context["request"]
-    site = Site.find_for_request(request)
-    return f"{request_version(request)}:{site.pk if site else '-'}:{translation.get_language()}"
+@register.tag
+def shared_fragment(parser, token):
+    """`{% shared_fragment "footer" %}…{% endshared_fragment %}`: rendered once per content
+    version, site and language and then shared like the chrome data (portal.cache.site_wide).
+    Only for parts that look the same on every page of a language."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one name")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]))
 
 
-@register.simple_tag
-def chrome_cache_seconds():
-    return CHROME_SECONDS
+class SharedFragmentNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        name = f"fragment:{self.name.resolve(context)}"
+        html = _shared(context["request"], name, lambda: str(self.nodelist.render(context)))
+        return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
 
 @register.simple_tag(takes_context=True)

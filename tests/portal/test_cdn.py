@@ -126,6 +126,25 @@ def test_a_moved_workshop_purges_its_old_and_new_addresses(
         assert url in purged, url
 
 
+def test_a_page_made_private_leaves_the_cdn_with_its_subpages(
+    demo, purged, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    series = EventSeriesPage.objects.live().get(locale__language_code="de")
+    parts = list(series.get_children().live())
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=series, restriction_type="password", password="geheim"
+        )
+    for page in [series, *parts, series.get_parent()]:
+        assert page.full_url in purged, page
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()  # public again: the CDN may still hold the login form
+    assert series.full_url in purged
+
+
 def test_a_new_slug_purges_the_old_address(demo, purged, django_capture_on_commit_callbacks):
     actor = ActorPage.objects.live().filter(locale__language_code="de").first()
     old_url = actor.full_url
@@ -211,6 +230,14 @@ def test_an_unreachable_purge_server_does_not_hold_up_a_publish(caplog):
     backend = cdn.HTTPPurgeBackend({"LOCATION": "http://127.0.0.1:1"})
     backend.purge("https://portal.example.org/de/labore/")
     assert "Could not purge https://portal.example.org/de/labore/" in caplog.text
+
+
+def test_a_purge_server_that_fails_is_not_asked_again_in_the_same_batch(caplog):
+    backend = cdn.HTTPPurgeBackend({"LOCATION": "http://127.0.0.1:1"})
+    urls = [f"https://portal.example.org/de/seite-{number}/" for number in range(40)]
+    backend.purge_batch(urls)
+    assert caplog.text.count("Could not purge") == 1
+    assert "Skipped purging 39 more addresses" in caplog.text
 
 
 def test_the_purge_request_names_the_page_to_the_cache_server():

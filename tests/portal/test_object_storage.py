@@ -71,7 +71,7 @@ def test_an_s3_compatible_provider_stores_the_uploads():
         "renditions": "S3Storage",
         "bucket": "portal-media",
         "endpoint": "https://s3.eu-central-3.ionoscloud.com",
-        "domain": None,
+        "domain": "s3.eu-central-3.ionoscloud.com/portal-media",
         "signed": False,
         "acl": None,
         "overwrite": False,
@@ -102,6 +102,35 @@ def test_aws_without_an_endpoint_uses_the_bucket_host():
     assert found["media_url"] == "https://portal-media.s3.eu-central-1.amazonaws.com/"
     assert found["url"].startswith(found["media_url"])
     assert found["img_src"] == ["'self'", "https://portal-media.s3.eu-central-1.amazonaws.com"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "origin", "media_url"),
+    [
+        # boto3 names us-east-1 files at s3.amazonaws.com unless told the origin
+        (
+            {"AWS_S3_REGION_NAME": "us-east-1"},
+            "https://portal-media.s3.us-east-1.amazonaws.com",
+            "https://portal-media.s3.us-east-1.amazonaws.com/",
+        ),
+        # a region from boto3's own variable only: still the address MEDIA_URL names
+        (
+            {"AWS_DEFAULT_REGION": "eu-west-1"},
+            "https://portal-media.s3.amazonaws.com",
+            "https://portal-media.s3.amazonaws.com/",
+        ),
+        (
+            {"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"},
+            "http://127.0.0.1:9000",
+            "http://127.0.0.1:9000/portal-media/",
+        ),
+    ],
+)
+def test_file_addresses_always_have_the_origin_the_csp_allows(variables, origin, media_url):
+    found = describe(AWS_STORAGE_BUCKET_NAME="portal-media", **variables, **CREDENTIALS)
+    assert found["media_url"] == media_url
+    assert found["url"] == media_url + "original_images/foto%201.jpg"
+    assert found["img_src"] == ["'self'", origin]
 
 
 def test_without_a_bucket_uploads_stay_on_the_disk():

@@ -176,6 +176,13 @@ def test_a_redis_outage_serves_pages_uncached_with_a_warning(client, demo, setti
     warnings = [r for r in caplog.records if r.name == "portal.cache.redis"]
     assert warnings and all(r.levelno == logging.WARNING for r in warnings)
     assert all(r.exc_info is None for r in warnings)
+    # once the version cannot be read, the portal asks the cache nothing more (each attempt
+    # could wait for a timeout): the version's get and add, then only Wagtail's own look-ups
+    # of the site root paths and the renditions
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="portal.cache.redis"):
+        client.get("/de/labore/")
+    assert len([r for r in caplog.records if r.name == "portal.cache.redis"]) == 4
 
 
 def test_a_preview_of_a_draft_never_comes_from_the_cache(client, demo):
@@ -334,6 +341,8 @@ def test_only_registrations_visitors_can_see_make_the_cache_stale(client, demo):
     registration.status = "confirmed"
     registration.save()
     assert get(client, "/de/werkstaetten/")[1] == "miss"
+    registration.save(update_fields=["link_sent_at"])  # a link sent again
+    assert get(client, "/de/werkstaetten/")[1] == "hit"
     get(client, "/de/werkstaetten/")
     registration.delete()
     assert get(client, "/de/werkstaetten/")[1] == "miss"
