@@ -104,13 +104,11 @@ class SearchOutcome:
     type_by_content_type: dict
 
 
-def search(query: str, language_code: str, request=None) -> SearchOutcome:
-    """The outcome of a search. With a request, the matches are shared by all visitors
-    until the next visible change (popular words and further result pages cost no search)."""
+def search(query: str, language_code: str, request) -> SearchOutcome:
+    """The outcome of a search. The matches are shared by all visitors until the next
+    visible change (popular words and further result pages cost no search)."""
     if not query:
         found = []
-    elif request is None:
-        found = matches(query, language_code)
     else:
         digest = hashlib.sha256(query.encode("utf-8", "surrogateescape")).hexdigest()
         found = site_wide(

@@ -4,6 +4,40 @@ import json
 
 from bs4 import BeautifulSoup
 
+
+def public_page_types() -> list:
+    """Every page type visitors can reach; the fuzzing test fails when one is added, so the
+    browser and fuzz tests that walk this list cover it too."""
+    from events.models import EventIndexPage, EventPage, EventSeriesPage
+    from home.models import (
+        AccessibilityStatementPage,
+        ContentPage,
+        EasyLanguagePage,
+        HomePage,
+        ImprintPage,
+        PrivacyPage,
+        SignLanguagePage,
+    )
+    from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+
+    return [
+        HomePage,
+        ContentPage,
+        ImprintPage,
+        PrivacyPage,
+        AccessibilityStatementPage,
+        EasyLanguagePage,
+        SignLanguagePage,
+        LabIndexPage,
+        LabPage,
+        ActorIndexPage,
+        ActorPage,
+        EventIndexPage,
+        EventSeriesPage,
+        EventPage,
+    ]
+
+
 # What production settings need to start (tests run them in a subprocess).
 PRODUCTION_ESSENTIALS = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "k" * 40,

@@ -9,38 +9,18 @@ import pytest
 from defusedxml import ElementTree
 from django.test import Client
 
-from events.models import EventIndexPage, EventPage, EventSeriesPage, RegistrationMode
+from events.models import EventPage, RegistrationMode
 from home.models import (
     AccessibilityStatementPage,
-    ContentPage,
-    EasyLanguagePage,
-    HomePage,
-    ImprintPage,
-    PrivacyPage,
-    SignLanguagePage,
 )
-from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+from labs.models import LabIndexPage
 from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
+from tests.helpers import public_page_types
 
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PAGE_TYPES = [
-    HomePage,
-    ContentPage,
-    ImprintPage,
-    PrivacyPage,
-    AccessibilityStatementPage,
-    EasyLanguagePage,
-    SignLanguagePage,
-    LabIndexPage,
-    LabPage,
-    ActorIndexPage,
-    ActorPage,
-    EventIndexPage,
-    EventSeriesPage,
-    EventPage,
-]
+PAGE_TYPES = public_page_types()
 SEARCH = {"de": "/de/suche/", "en": "/en/search/"}
 
 
