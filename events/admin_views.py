@@ -21,19 +21,13 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_required
 from wagtail.log_actions import log
 
+from portal.formats import spreadsheet_cell
+
 from . import registration as registrations
 from .models import EventPage, Registration, RegistrationMode, RegistrationStatus
 
 PERMISSION = "events.manage_registrations"
 manage_registrations_required = permission_required(PERMISSION)
-
-# Leading characters that make spreadsheet programs evaluate a cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _events_with_registration() -> list[EventPage]:
@@ -148,7 +142,7 @@ def _csv_response(filename, rows):
     titles = _event_titles(rows)
     for row in rows:
         writer.writerow(
-            spreadsheet_safe(value)
+            spreadsheet_cell(value)
             for value in [
                 titles.get(row.event_key, ""),
                 row.get_status_display(),

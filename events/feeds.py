@@ -1,6 +1,7 @@
 """Calendars (.ics, with the icalendar library) and the Atom feed of upcoming workshops."""
 
 import datetime
+from urllib.parse import urlsplit
 
 import icalendar
 from django.contrib.syndication.views import Feed
@@ -10,6 +11,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from portal.filters import DirectoryFilter
+from portal.formats import html_text, plain_text, single_line
+from portal.http import absolute_url
 
 from .models import EventPage, EventStatus
 
@@ -26,12 +29,11 @@ def ical_event(event, host: str, url: str) -> icalendar.Event:
     else:
         component.add("dtstart", timezone.localtime(event.start))
         component.add("dtend", timezone.localtime(event.end))
-    component.add("summary", event.title)
+    component.add("summary", single_line(event.title))
     if event.teaser:
-        component.add("description", event.teaser)
-    location = ", ".join(
-        part for part in [event.venue_name, event.venue_address.replace("\n", ", ")] if part
-    )
+        component.add("description", plain_text(event.teaser))
+    lines = [event.venue_name, *plain_text(event.venue_address).splitlines()]
+    location = ", ".join(part for part in map(single_line, lines) if part)
     if location:
         component.add("location", location)
     component.add("url", url)
@@ -46,7 +48,7 @@ def build_calendar(events, name: str, host: str, url_of) -> bytes:
     calendar.add("prodid", "-//KoSI-Lab Portal//Workshops//DE")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
     for event in events:
         calendar.add_component(ical_event(event, host, url_of(event)))
@@ -58,8 +60,8 @@ def calendar_response(events, request, name: str, filename: str) -> HttpResponse
     content = build_calendar(
         events,
         name,
-        host=request.get_host().split(":")[0],
-        url_of=lambda event: request.build_absolute_uri(event.get_url(request)),
+        host=urlsplit(absolute_url(request, "/")).hostname,
+        url_of=lambda event: absolute_url(request, event.get_url(request)),
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -105,10 +107,15 @@ class UpcomingEventsFeed(Feed):
         return index.title
 
     def subtitle(self, index):
-        return index.teaser or _("Upcoming workshops")
+        return single_line(index.teaser) or _("Upcoming workshops")
 
+    # Absolute addresses from the site's root URL: Feed would otherwise build them from the
+    # request's scheme and host, which a proxy header can change (and the page cache keep).
     def link(self, index):
-        return index.get_url(self.request)
+        return absolute_url(self.request, index.get_url(self.request))
+
+    def feed_url(self, index):
+        return absolute_url(self.request, self.request.path)
 
     def items(self, index):
         events = EventPage.objects.live().public().descendant_of(index).upcoming()
@@ -120,10 +127,11 @@ class UpcomingEventsFeed(Feed):
         return event.title
 
     def item_description(self, event):
-        return event.teaser
+        # Atom1Feed writes it as <summary type="html">: feed readers render it as HTML
+        return html_text(event.teaser)
 
     def item_link(self, event):
-        return event.get_url(self.request)
+        return absolute_url(self.request, event.get_url(self.request))
 
     def item_pubdate(self, event):
         return event.first_published_at

@@ -3,19 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import PublicForm
+from portal.forms import PublicForm, VisitorTextField
 
 
 class RegistrationForm(PublicForm):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = VisitorTextField(label=_("Name"), max_length=120)
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
         help_text=_("We send you a link to confirm your registration."),
     )
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
-    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
-    note = forms.CharField(
+    organisation = VisitorTextField(label=_("Organisation"), max_length=200, required=False)
+    municipality = VisitorTextField(label=_("Municipality"), max_length=120, required=False)
+    note = VisitorTextField(
         label=_("Note"),
         max_length=1000,
         required=False,

@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.formats import single_line
+
 from .models import (
     ACTIVE_STATUSES,
     EventPage,
@@ -490,7 +492,7 @@ def send_mail(registration: Registration, kind: str) -> None:
             "contact_email": portal_settings.contact_email if portal_settings else "",
             "site_name": SiteTexts.for_language(registration.language).site_name,
         }
-        subject = str(mail["subject"]) % values
+        subject = single_line(str(mail["subject"]) % values)
         text = render_to_string("events/email/registration.txt", context)
         html = render_to_string("events/email/registration.html", context)
     message = EmailMultiAlternatives(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from labs.models import ActorPage, LabPage
 from labs.selectors import lab_facet
 from portal.filters import DirectoryFilter, Facet, Option, paginate
+from portal.http import absolute_url
 from portal.images import CARD_IMAGE, SHARE_IMAGE, SPEAKER_PHOTO, with_renditions
 from portal.translation import localize
 
@@ -230,7 +231,7 @@ EVENT_STATUSES = {
 
 
 def event_structured_data(event, speakers, organiser, request) -> dict:
-    url = request.build_absolute_uri(event.get_url(request))
+    url = absolute_url(request, event.get_url(request))
     locations = []
     if event.event_format in (EventFormat.IN_PERSON, EventFormat.HYBRID) or event.venue_name:
         locations.append(
@@ -267,7 +268,7 @@ def event_structured_data(event, speakers, organiser, request) -> dict:
         data["organizer"] = {
             "@type": "Organization",
             "name": organiser.title,
-            "url": request.build_absolute_uri(organiser.get_url(request)),
+            "url": absolute_url(request, organiser.get_url(request)),
         }
     if event.image:
         data["image"] = event.image.get_rendition(SHARE_IMAGE).full_url
@@ -280,13 +281,13 @@ def series_structured_data(series, parts, request) -> dict:
         "@type": "EventSeries",
         "name": series.title,
         "description": series.teaser,
-        "url": request.build_absolute_uri(series.get_url(request)),
+        "url": absolute_url(request, series.get_url(request)),
         "subEvent": [
             {
                 "@type": "Event",
                 "name": part.title,
                 "startDate": timezone.localtime(part.start).isoformat(),
-                "url": request.build_absolute_uri(part.get_url(request)),
+                "url": absolute_url(request, part.get_url(request)),
             }
             for part in parts
         ],

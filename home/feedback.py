@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import PublicForm, reject_html
+from portal.formats import single_line
+from portal.forms import PublicForm, VisitorTextField, reject_html
 from portal.http import client_ip, private, rate_limited
 
 from .models import BarrierReport
@@ -22,21 +23,21 @@ logger = logging.getLogger(__name__)
 
 
 class BarrierReportForm(PublicForm):
-    description = forms.CharField(
+    description = VisitorTextField(
         label=_("Which barrier did you find?"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 6}),
         validators=[reject_html],
         help_text=_("Describe what you could not use, and how (at most 3,000 characters)."),
     )
-    page_url = forms.CharField(
+    page_url = VisitorTextField(
         label=_("On which page?"),
         max_length=500,
         required=False,
         validators=[reject_html],
         help_text=_("The address or the title of the page."),
     )
-    name = forms.CharField(
+    name = VisitorTextField(
         label=_("Your name"), max_length=120, required=False, validators=[reject_html]
     )
     email = forms.EmailField(
@@ -98,9 +99,8 @@ def notify(report: BarrierReport, statement) -> None:
     if not address:
         logger.warning("Barrier report %s: no feedback address is configured", report.pk)
         return
-    # one line: browsers send line breaks as \r\n, which a mail header must not contain
     subject = gettext("Barrier reported on the portal: %(start)s") % {
-        "start": " ".join(report.description.split())[:60]
+        "start": single_line(report.description)[:60]
     }
     body = render_to_string(
         "home/email/barrier_report.txt", {"report": report, "statement": statement}

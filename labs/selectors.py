@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import DirectoryFilter, Facet, Option, paginate
+from portal.http import absolute_url
 from portal.images import CARD_IMAGE, LOGO, with_renditions
 from portal.models import sort_key
 from portal.translation import localize
@@ -263,7 +264,7 @@ def lab_structured_data(lab, partners, request) -> dict:
         "@context": "https://schema.org",
         "@type": "Project",
         "name": lab.title,
-        "url": request.build_absolute_uri(lab.get_url(request)),
+        "url": absolute_url(request, lab.get_url(request)),
         "description": lab.teaser or lab.challenge,
         "location": {
             "@type": "Place",
@@ -278,7 +279,7 @@ def lab_structured_data(lab, partners, request) -> dict:
             {
                 "@type": "Person" if entry["actor"].kind == "person" else "Organization",
                 "name": entry["actor"].title,
-                "url": request.build_absolute_uri(entry["actor"].get_url(request)),
+                "url": absolute_url(request, entry["actor"].get_url(request)),
                 "roleName": str(entry["role"]),
             }
             for entry in partners
@@ -294,7 +295,7 @@ def actor_structured_data(actor, request) -> dict:
         "@context": "https://schema.org",
         "@type": "Person" if actor.kind == "person" else "Organization",
         "name": actor.title,
-        "url": actor.website or request.build_absolute_uri(actor.get_url(request)),
+        "url": actor.website or absolute_url(request, actor.get_url(request)),
         "description": actor.description or actor.teaser,
     }
     if actor.city:
@@ -304,5 +305,5 @@ def actor_structured_data(actor, request) -> dict:
     if actor.contact_phone:
         data["telephone"] = actor.contact_phone
     if actor.website:
-        data["sameAs"] = [request.build_absolute_uri(actor.get_url(request))]
+        data["sameAs"] = [absolute_url(request, actor.get_url(request))]
     return data

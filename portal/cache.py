@@ -11,9 +11,10 @@ worker makes every worker's entries stale, and the raise commits with the change
 
 Never cached: logged-in users and anyone with a session, requests with cookies other than
 csrftoken, non-GET requests, responses that set cookies, use the CSRF token, are private or
-not 200. The key holds the validated host (ALLOWED_HOSTS), the path and the full query
-string, so neither junk parameters nor forwarded-host headers put one visitor's page into
-another's entry.
+not 200. The key holds the scheme, the validated host (ALLOWED_HOSTS), the path and the
+full query string, so neither junk parameters nor forwarded headers put one visitor's page
+into another's entry; pages build absolute addresses from the site's root URL, never from
+the request (portal.http.absolute_url), so every entry is the same for everyone anyway.
 """
 
 import hashlib
@@ -123,7 +124,7 @@ def bump_version() -> None:
 
 
 def cache_key(request, version) -> str:
-    address = f"{request.get_host()}{request.get_full_path()}"
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"portal:page:{version}:{request.method == 'HEAD'}:{digest}"
 

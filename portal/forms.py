@@ -5,6 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .formats import normalise, visitor_text_problem
+
 HONEYPOT_ERROR = _(
     "Your message could not be accepted. If you filled in the field “Leave this field "
     "empty”, please clear it and send the form again."
@@ -14,6 +16,31 @@ HTML_ERROR = _(
     "picture has no description”)."
 )
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+TEXT_ERRORS = {
+    "control": _(
+        "This field contains invisible control characters. Please type the text again "
+        "instead of pasting it."
+    ),
+    "bidi": _(
+        "This field contains invisible characters that change the direction of the text. "
+        "Please type the text again instead of pasting it."
+    ),
+}
+
+
+class VisitorTextField(forms.CharField):
+    """Free text typed by a visitor: normalised to NFC, and refused when it holds control
+    characters (line breaks are fine in a text area) or bidirectional overrides, which
+    would make it display as something else in the admin, in mails and in CSV exports."""
+
+    def to_python(self, value):
+        return normalise(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        problem = visitor_text_problem(value, multiline=isinstance(self.widget, forms.Textarea))
+        if problem:
+            raise forms.ValidationError(TEXT_ERRORS[problem], code=problem)
 
 
 class DescribedBoundField(forms.BoundField):

@@ -32,6 +32,19 @@ def client_ip(request) -> str:
         return remote_addr
 
 
+def absolute_url(request, url: str) -> str:
+    """`url` (a path) on the site's configured address (`Site.root_url`), never on the
+    scheme, host or port a request claims (X-Forwarded-Proto through a proxy that passes it
+    on): a cached page shows every visitor the same canonical, hreflang and feed links."""
+    if "://" in url:  # Wagtail gives a page of another site with its own root URL
+        return url
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    base = site.root_url if site else settings.WAGTAILADMIN_BASE_URL
+    return base.rstrip("/") + url
+
+
 def rate_limited(scope: str, identifier: str, limit: int, window: int = 3600) -> bool:
     """Count one attempt for `identifier` and say whether it exceeds `limit` per `window`
     seconds. The cache key holds a keyed hash, never the IP or e-mail address itself.

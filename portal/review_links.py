@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from .formats import single_line
 from .models import LinkReviewTaskState
 
 SALT = "portal.review-link"
@@ -65,7 +66,9 @@ def send_review_link(task_state, user=None, resend=False):
             "portal/email/review_link.txt",
             {"task": task, "page": page, "url": link_url(task_state), "expires": expires},
         )
-        subject = _("Please review: %(title)s") % {"title": page.get_admin_display_title()}
+        subject = _("Please review: %(title)s") % {
+            "title": single_line(page.get_admin_display_title())
+        }
     try:
         send_mail(subject, body, None, [task.reviewer_email])
     except Exception:  # the workflow goes on; the link can be re-sent from the admin

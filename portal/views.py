@@ -8,6 +8,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.models import Site
 
+from portal.http import absolute_url
+
 from .http import private
 from .models import PortalSettings
 
@@ -34,7 +36,7 @@ def theme_stylesheet(request):
 @require_safe
 def robots_txt(request):
     site = Site.find_for_request(request)
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = absolute_url(request, reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/"]
     if site is not None:
         lines.append(f"Sitemap: {sitemap_url}")

@@ -19,6 +19,7 @@ from wagtail.models import Locale, Page
 from events.models import EventPage, EventSeriesPage
 from labs.models import ActorPage, LabPage
 from portal.cache import site_wide
+from portal.formats import normalise
 from portal.translation import localize
 
 MAX_QUERY_LENGTH = 200
@@ -56,7 +57,7 @@ def _type_by_content_type():
 def clean_query(raw: str) -> tuple[str, bool]:
     """The query as searched: control characters removed, whitespace collapsed, cut to
     MAX_QUERY_LENGTH. Returns it and whether it was cut."""
-    text = "".join(char for char in raw if char.isprintable() or char == " ")
+    text = "".join(char for char in normalise(raw) if char.isprintable() or char == " ")
     text = " ".join(text.split())
     return text[:MAX_QUERY_LENGTH].strip(), len(text) > MAX_QUERY_LENGTH
 

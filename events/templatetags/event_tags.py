@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from events import selectors
+from portal.http import absolute_url
 
 register = template.Library()
 
@@ -45,5 +46,5 @@ def actor_workshops(context, actor):
 @register.simple_tag(takes_context=True)
 def webcal_url(context, page, query=""):
     request = context["request"]
-    absolute = request.build_absolute_uri(page.get_url(request) + "calendar/")
+    absolute = absolute_url(request, page.get_url(request) + "calendar/")
     return "webcal://" + absolute.split("://", 1)[1] + (f"?{query}" if query else "")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import django
 from csp.constants import NONE, SELF
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 from . import env
 
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
+    "portal.middleware.without_stray_content_encoding",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -131,6 +134,10 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Berlin"
 LOCALE_PATHS = [path for path in [THEME_DIR / "locale"] if path.is_dir()] + [PROJECT_DIR / "locale"]
+# After the front-end login (for pages restricted to logged-in users) without a page to go
+# back to: the home page of the language the login page was shown in, not Django's
+# /accounts/profile/, which this portal does not have. Lazy: the language is the request's.
+LOGIN_REDIRECT_URL = lazy(lambda: f"/{get_language() or LANGUAGE_CODE}/", str)()
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.get_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))

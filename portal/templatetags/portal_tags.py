@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from portal.cache import site_wide
+from portal.formats import json_ld_script
+from portal.http import absolute_url
 from portal.models import PortalSettings, SiteTexts
 from portal.translation import language_name, localize
 
@@ -161,7 +163,7 @@ def page_alternates(request, page):
                     "code": code,
                     "name": language_name(code),
                     "url": url,
-                    "absolute_url": request.build_absolute_uri(url) if url else None,
+                    "absolute_url": absolute_url(request, url) if url else None,
                     "current": code == current_language,
                     "is_page": isinstance(page, Page),
                 }
@@ -235,25 +237,12 @@ def link_url(context, link):
 def absolute_page_url(context, page):
     """The page's address on the host the visitor used (validated by ALLOWED_HOSTS)."""
     request = context["request"]
-    return request.build_absolute_uri(page.get_url(request))
+    return absolute_url(request, page.get_url(request))
 
 
 @register.simple_tag
 def json_ld(data):
-    """Structured data as <script type="application/ld+json">; it is data, not script, so a
-    strict Content-Security-Policy does not block it. Escaped like Django's json_script."""
-    import json
-
-    from django.utils.html import format_html
-    from django.utils.safestring import mark_safe
-
-    escaped = (
-        json.dumps(data, ensure_ascii=False, default=str)
-        .replace("<", "\\u003C")
-        .replace(">", "\\u003E")
-        .replace("&", "\\u0026")
-    )
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(escaped))  # noqa: S308
+    return json_ld_script(data)
 
 
 @register.simple_tag(takes_context=True)

@@ -11,9 +11,10 @@ import time_machine
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale
 
+from events.forms import RegistrationForm
 from events.models import EventIndexPage, EventPage, Registration
 from tests.factories import EventPageFactory, RegistrationFactory
 from tests.helpers import json_ld, soup_of
@@ -270,6 +271,38 @@ def test_html_in_names_and_notes_is_escaped_on_the_page_and_in_mails(client, wor
     assert "<b>Bold</b>" not in html
     for response in [client.get(links_in(message)["confirm"]), client.get(workshop.url)]:
         assert b"<script>alert" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "Anna\u202egpj.exe"}, "die Richtung des Textes ändern"),
+        ({"name": "Anna\u2066Berg"}, "die Richtung des Textes ändern"),
+        ({"name": "Anna\r\nBcc: x@example.org"}, "Steuerzeichen"),
+        ({"organisation": "Stadt\tWuppertal"}, "Steuerzeichen"),
+        ({"municipality": "Wupper\x00tal"}, "Steuerzeichen"),
+        ({"note": "Bitte \u202eeine Rampe"}, "die Richtung des Textes ändern"),
+    ],
+)
+def test_control_and_direction_characters_are_refused_in_both_languages(
+    client, workshop, fields, message
+):
+    response = register(client, workshop, **fields)
+    assert message in soup_of(response).select_one(".registration [role=alert]").get_text()
+    assert not Registration.objects.for_event(workshop).exists() and not mail.outbox
+    with translation.override("en"):
+        form = RegistrationForm(form_data(**fields), consent_text="ok")
+        assert not form.is_valid()
+        assert "Please type the text again" in str(form.errors)
+
+
+def test_names_are_stored_in_one_normal_form_and_notes_keep_line_breaks(client, workshop):
+    decomposed = "Ju\u0308rgen Mu\u0308ller"
+    response = register(client, workshop, name=decomposed, note="Zeile 1\r\nZeile 2")
+    assert response.status_code == 302
+    stored = Registration.objects.for_event(workshop).get()
+    assert stored.name == "Jürgen Müller"
+    assert stored.note.splitlines() == ["Zeile 1", "Zeile 2"]
 
 
 def test_duplicate_address_gets_no_second_seat_and_its_links_again(client, workshop):

@@ -181,6 +181,8 @@ def test_without_a_feedback_address_the_contact_address_gets_the_report(client, 
         ({"name": "<b>Ada</b>"}, "ohne HTML-Code"),
         ({"email": "keine-adresse"}, "gültige E-Mail-Adresse"),
         ({"website": "https://spam.example"}, "Dieses Feld bitte leer lassen"),
+        ({"name": "Ada\u202egpj.exe"}, "Richtung des Textes"),
+        ({"page_url": "/de/\x1b[31m"}, "Steuerzeichen"),
     ],
 )
 def test_bad_reports_get_a_clear_message_and_nothing_is_stored(client, portal, data, message):

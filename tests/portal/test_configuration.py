@@ -155,3 +155,17 @@ def test_the_dev_console_prints_mails_readably():
     ReadableConsoleBackend(stream=stream).send_messages([message])
     output = stream.getvalue()
     assert link in output and "Subject: Bitte bestätigen" in output
+
+
+def test_gunicorn_trusts_exactly_the_configured_proxies():
+    """gunicorn believes X-Forwarded-Proto only from these addresses; the README documents
+    the variable beside PORTAL_TRUSTED_PROXY_COUNT."""
+    from pathlib import Path
+
+    processes = dict(
+        line.split(": ", 1) for line in Path("Procfile").read_text().splitlines() if line
+    )
+    assert '--forwarded-allow-ips "${PORTAL_FORWARDED_ALLOW_IPS:-127.0.0.1,::1}"' in (
+        processes["web"]
+    )
+    assert "`PORTAL_FORWARDED_ALLOW_IPS`" in Path("README.md").read_text()

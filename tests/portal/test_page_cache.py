@@ -154,6 +154,30 @@ def test_forwarded_and_unknown_hosts_cannot_poison_the_cache(client, demo):
     assert b"evil.example" not in normal.content
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"secure": True},  # gunicorn trusting X-Forwarded-Proto: https from a local proxy
+        {"HTTP_X_FORWARDED_PROTO": "https"},
+        {"HTTP_X_FORWARDED_HOST": "evil.example", "HTTP_X_FORWARDED_PORT": "8443"},
+        {"HTTP_FORWARDED": "proto=https;host=evil.example"},
+    ],
+)
+@pytest.mark.parametrize("path", ["/de/", "/de/werkstaetten/", "/de/werkstaetten/feed/"])
+def test_forwarded_scheme_and_port_never_change_what_the_next_visitor_gets(
+    client, demo, settings, headers, path
+):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    uncached = client.get(path).content
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    _first, state = get(client, path, **headers)
+    assert state == "miss"
+    normal, _state = get(client, path)
+    assert normal.content == uncached
+    assert b"https://" not in normal.content.replace(b"https://www.", b"")
+    assert b"evil.example" not in normal.content
+
+
 def test_a_redis_outage_serves_pages_uncached_with_a_warning(client, demo, settings, caplog):
     settings.CACHES = {
         "default": {

@@ -111,3 +111,15 @@ def test_failed_attempts_store_no_successful_logins(client, editor):
 
     assert attempt(client, PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
     assert not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_front_end_login_leads_home_in_its_language(client, demo, editor, language):
+    """Wagtail's login for pages restricted to logged-in users, opened without a page to
+    return to, must not send people to Django's non-existent /accounts/profile/."""
+    response = client.post(
+        f"/{language}/_util/login/", {"username": "redakteurin", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/{language}/"
+    assert client.get(response["Location"]).status_code == 200
