@@ -165,7 +165,7 @@ def test_gunicorn_trusts_exactly_the_configured_proxies():
     processes = dict(
         line.split(": ", 1) for line in Path("Procfile").read_text().splitlines() if line
     )
-    assert '--forwarded-allow-ips "${PORTAL_FORWARDED_ALLOW_IPS:-127.0.0.1,::1}"' in (
-        processes["web"]
+    assert (
+        '--forwarded-allow-ips "${PORTAL_FORWARDED_ALLOW_IPS:-127.0.0.1,::1}"' in (processes["web"])
     )
     assert "`PORTAL_FORWARDED_ALLOW_IPS`" in Path("README.md").read_text()

@@ -12,12 +12,12 @@ import csv
 import io
 import json
 import re
-import xml.etree.ElementTree as ET
 
 import feedparser
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
+from defusedxml import ElementTree as ET
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
