@@ -41,7 +41,7 @@ from labs.models import (  # noqa: E402
     Sector,
     Topic,
 )
-from portal.demo import DemoBuilder  # noqa: E402
+from portal.content import ContentBuilder  # noqa: E402
 
 LABS_AT_SCALE_1 = 200
 ACTORS_AT_SCALE_1 = 500
@@ -110,7 +110,7 @@ def populate(scale: float, seed: int = 7):
     actor_index = ActorIndexPage.objects.get(locale__language_code="de")
     event_index = EventIndexPage.objects.get(locale__language_code="de")
     topics = list(Topic.objects.filter(locale__language_code="de"))
-    builder = DemoBuilder()
+    builder = ContentBuilder()
     pictures = image_pool(builder, 12)
     logos = logo_pool(builder, 12)
 
@@ -170,8 +170,8 @@ def populate(scale: float, seed: int = 7):
                 start=start,
                 end=start + datetime.timedelta(hours=3),
                 event_format=rng.choice(list(EventFormat)).value,
-                image=rng.choice(pictures),
-                image_decorative=True,
+                hero_image=rng.choice(pictures),
+                hero_image_decorative=True,
                 venue_name=f"Stadtteilzentrum {rng.choice(CITIES)}",
                 target_audience="Verwaltung, Zivilgesellschaft und Politik",
                 teaser=f"Eine Werkstatt zu {german_topic} im Quartier.",

@@ -27,7 +27,7 @@ def refresh_pages_when_seats_change(sender, instance, **kwargs):
     """Workshop pages show confirmed and waiting people, not unconfirmed sign-ups: a new
     registration changes nothing visitors see until its address is confirmed, so it leaves
     the page cache alone (a busy registration form would otherwise empty it every second)."""
-    from portal.cache import invalidate
+    from portal.delivery.cache import invalidate
 
     from .models import RegistrationStatus
 

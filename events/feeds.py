@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter
 from portal.formats import html_text, plain_text, single_line
-from portal.http import absolute_url
 
 from .models import EventPage, EventStatus
 

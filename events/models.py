@@ -4,7 +4,6 @@ import datetime
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,14 +17,10 @@ from wagtail.models import Orderable, PageManager, PageQuerySet, TranslatableMix
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from labs.models import ActorPage, LabPage
 from portal.blocks import BaseStreamBlock
-from portal.models import (
-    BasePage,
-    goals_field,
-    image_decorative_field,
-    image_description_errors,
-    image_description_field,
-)
+from portal.models import BasePage, HeroImageMixin, goals_field, image_field
+from portal.translation import live_in_language
 
 
 class EventFormat(models.TextChoices):
@@ -102,6 +97,10 @@ class EventIndexPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("workshop directory")
 
+    def get_cached_paths(self):
+        # what a CDN keeps of it: the listing, its calendar and its feed
+        return ["/", "/feed/", "/calendar/"]
+
     @path("")
     def directory(self, request):
         from . import selectors
@@ -144,6 +143,13 @@ class EventSeriesPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("workshop series")
 
+    def get_cached_paths(self):
+        return ["/", "/calendar/"]
+
+    def get_dependent_pages(self):
+        """Each part names its series."""
+        return list(EventPage.objects.live().child_of(self))
+
     @path("")
     def overview(self, request):
         from . import selectors
@@ -179,7 +185,7 @@ class EventPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class EventPage(RoutablePageMixin, BasePage):
+class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
     """One workshop or event."""
 
     base_form_class = EventPageForm
@@ -199,16 +205,6 @@ class EventPage(RoutablePageMixin, BasePage):
         blank=True,
         help_text=_("Its number within the series, e.g. 2 for the second workshop."),
     )
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    image_alt = image_description_field()
-    image_decorative = image_decorative_field()
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.TextField(_("venue address"), blank=True)
     online_note = models.TextField(
@@ -282,10 +278,7 @@ class EventPage(RoutablePageMixin, BasePage):
             ],
             _("Place"),
         ),
-        MultiFieldPanel(
-            [FieldPanel("image"), FieldPanel("image_alt"), FieldPanel("image_decorative")],
-            _("Image"),
-        ),
+        MultiFieldPanel(HeroImageMixin.hero_image_panels, _("Image")),
         FieldPanel("organiser"),
         InlinePanel("speakers", label=_("Speakers")),
         FieldPanel("target_audience"),
@@ -329,21 +322,18 @@ class EventPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("workshop")
 
-    def clean(self):
-        super().clean()
-        errors = {}
+    def validation_errors(self) -> dict:
+        errors = super().validation_errors()
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("The end must not be before the start.")
         if self.registration_mode == RegistrationMode.EXTERNAL and not self.registration_url:
             errors["registration_url"] = _("Enter the address of the registration page.")
         if self.registration_deadline and self.end and self.registration_deadline > self.end:
             errors["registration_deadline"] = _("The deadline must not be after the end.")
-        errors.update(image_description_errors(self, "image", "image_alt", "image_decorative"))
         checked_by_form = getattr(self, "_part_number_checked", False)
         if self.path and not checked_by_form and self.part_number_taken(self.get_parent()):
             errors["part_number"] = PART_NUMBER_TAKEN
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def part_number_taken(self, parent) -> bool:
         """Whether a sibling in the same language already has this part number."""
@@ -353,14 +343,6 @@ class EventPage(RoutablePageMixin, BasePage):
         if self.locale_id:
             siblings = siblings.filter(locale_id=self.locale_id)
         return siblings.exclude(pk=self.pk).exists() if self.pk else siblings.exists()
-
-    @property
-    def preview_image(self):
-        return self.social_image or self.image
-
-    @property
-    def image_alt_text(self) -> str:
-        return "" if self.image_decorative else self.image_alt
 
     @property
     def is_cancelled(self):
@@ -378,6 +360,22 @@ class EventPage(RoutablePageMixin, BasePage):
         if end.time() == datetime.time(0, 0) and end.date() > start.date():
             return end.date() - datetime.timedelta(days=1)
         return end.date()
+
+    def get_cached_paths(self):
+        return ["/", "/calendar/"]
+
+    def get_dependent_pages(self):
+        """The workshop directory above its series, and the pages of its labs, speakers
+        and organiser (each lists its workshops)."""
+        parent = self.get_parent().specific
+        pages = [parent.get_parent().specific] if isinstance(parent, EventSeriesPage) else []
+        actor_ids = [row.actor_id for row in self.speakers.all() if row.actor_id]
+        actor_ids += [self.organiser_id] if self.organiser_id else []
+        pages += live_in_language(
+            LabPage, [lab.pk for lab in self.related_labs.all()], self.locale_id
+        )
+        pages += live_in_language(ActorPage, actor_ids, self.locale_id)
+        return pages
 
     @path("")
     def details(self, request):
@@ -425,14 +423,7 @@ class EventSpeaker(TranslatableMixin, Orderable):
         on_delete=models.SET_NULL,
         related_name="speaker_roles",
     )
-    photo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("photo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    photo = image_field(_("photo"))
 
     panels = [
         FieldPanel("name"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.formats import single_line
+from portal.translation import in_language_or_oldest
 
 from .models import (
     ACTIVE_STATUSES,
@@ -95,10 +96,7 @@ def rules_page_for_key(event_key, *, lock=False) -> EventPage | None:
     pages = EventPage.objects.filter(translation_key=event_key)
     if lock:
         pages = pages.select_for_update(of=("self",))
-    return (
-        pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
-        or pages.order_by("pk").first()
-    )
+    return in_language_or_oldest(pages, settings.LANGUAGE_CODE)
 
 
 def rules_page(event: EventPage) -> EventPage:
@@ -199,7 +197,7 @@ def register(event: EventPage, data: dict, consent: str) -> tuple[Registration, 
         except IntegrityError:  # the same address, registered by a parallel request
             existing = Registration.objects.for_event(event).active().get(email=email)
         else:
-            send_mail(registration, "confirm")
+            mail_person(registration, "confirm")
             return registration, True
     resend_links(existing)
     return existing, False
@@ -216,7 +214,7 @@ def resend_links(registration: Registration) -> None:
         return
     registration.link_sent_at = now
     registration.save(update_fields=["link_sent_at"])
-    send_mail(registration, "already_registered")
+    mail_person(registration, "already_registered")
 
 
 def confirm(registration: Registration) -> Outcome:
@@ -250,7 +248,7 @@ def confirm(registration: Registration) -> Outcome:
         registration.confirmed_at = now
         registration.seat_since = now if has_seat else None
         registration.save(update_fields=["status", "confirmed_at", "seat_since"])
-    send_mail(registration, "confirmed" if has_seat else "waitlisted")
+    mail_person(registration, "confirmed" if has_seat else "waitlisted")
     return Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED
 
 
@@ -270,9 +268,9 @@ def cancel(registration: Registration, *, by_staff=False, notify=True) -> Outcom
         registration.save(update_fields=["status", "cancelled_at"])
         promoted = _fill_free_seats(rules, now) if held_seat and rules else []
     if notify and not registration.is_anonymised:
-        send_mail(registration, "cancelled_by_staff" if by_staff else "cancelled")
+        mail_person(registration, "cancelled_by_staff" if by_staff else "cancelled")
     for person in promoted:
-        send_mail(person, "promoted")
+        mail_person(person, "promoted")
     return Outcome.CANCELLED
 
 
@@ -287,7 +285,7 @@ def promote(registration: Registration) -> bool:
         registration.status = RegistrationStatus.CONFIRMED
         registration.seat_since = now
         registration.save(update_fields=["status", "seat_since"])
-    send_mail(registration, "promoted")
+    mail_person(registration, "promoted")
     return True
 
 
@@ -298,7 +296,7 @@ def fill_free_seats(event: EventPage) -> list[Registration]:
         rules = rules_page_for_key(event.translation_key, lock=True)
         promoted = _fill_free_seats(rules, now) if rules else []
     for person in promoted:
-        send_mail(person, "promoted")
+        mail_person(person, "promoted")
     return promoted
 
 
@@ -371,11 +369,8 @@ def registration_for_link(event: EventPage, action: str, token: str) -> Registra
 def page_for(registration: Registration) -> EventPage | None:
     """The event page in the language the person registered in (or any language left)."""
     pages = EventPage.objects.filter(translation_key=registration.event_key)
-    return (
-        pages.live().filter(locale__language_code=registration.language).first()
-        or pages.live().order_by("pk").first()
-        or pages.order_by("pk").first()
-    )
+    live = in_language_or_oldest(pages.live(), registration.language)
+    return live or pages.order_by("pk").first()
 
 
 def link_url(page: EventPage, registration: Registration, action: str) -> str:
@@ -457,7 +452,7 @@ SEAT_MAIL_KINDS = {"confirmed", "promoted"}
 CANCELLABLE_MAIL_KINDS = {"confirmed", "waitlisted", "promoted", "already_registered"}
 
 
-def send_mail(registration: Registration, kind: str) -> None:
+def mail_person(registration: Registration, kind: str) -> None:
     """Send one of the MAILS to the registered address, in the language of registration."""
     from portal.models import PortalSettings, SiteTexts
 

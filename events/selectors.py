@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from labs.models import ActorPage, LabPage
 from labs.selectors import lab_facet
+from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter, Facet, Option, paginate
-from portal.http import absolute_url
 from portal.images import CARD_IMAGE, SHARE_IMAGE, SPEAKER_PHOTO, with_renditions
 from portal.translation import localize
 
@@ -127,7 +127,7 @@ def event_directory(index, request) -> dict:
     facets, series_pages = event_facets(index, events)
     directory = DirectoryFilter(facets, request.GET, preserved={"when": "past"} if past else {})
     directory.count_options(events)
-    results = with_renditions(directory.apply(events), "image", CARD_IMAGE)
+    results = with_renditions(directory.apply(events), "hero_image", CARD_IMAGE)
     page = paginate(request, results)
     page.object_list = attach_series(list(page.object_list), series_pages)
     return {"directory": directory, "events": page, "showing_past": past}
@@ -204,7 +204,7 @@ def event_details(event, request, form=None, notice="") -> dict:
 
 def upcoming(locale_id, limit=3):
     events = EventPage.objects.live().public().filter(locale_id=locale_id).upcoming()
-    return list(with_renditions(events, "image", CARD_IMAGE)[:limit])
+    return list(with_renditions(events, "hero_image", CARD_IMAGE)[:limit])
 
 
 def upcoming_for_lab(lab, limit=5):
@@ -270,8 +270,8 @@ def event_structured_data(event, speakers, organiser, request) -> dict:
             "name": organiser.title,
             "url": absolute_url(request, organiser.get_url(request)),
         }
-    if event.image:
-        data["image"] = event.image.get_rendition(SHARE_IMAGE).full_url
+    if event.hero_image:
+        data["image"] = event.hero_image.get_rendition(SHARE_IMAGE).full_url
     return data
 
 

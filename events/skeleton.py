@@ -5,8 +5,9 @@ from .models import EventIndexPage
 PAGE_PATHS = {"/home/werkstaetten/"}
 
 
-def build(skeleton):
-    skeleton.index_page(
-        EventIndexPage(title="Werkstätten", slug="werkstaetten", show_in_menus=True),
-        {"en": {"Werkstätten": "Workshops", "werkstaetten": "workshops"}},
+def build(builder):
+    t = builder.texts
+    directory = EventIndexPage(
+        title=t("Werkstätten", "Workshops"), slug=t("werkstaetten", "workshops"), show_in_menus=True
     )
+    builder.page(builder.home, directory, unique=True)

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
-from portal.http import client_ip, private, rate_limited
+from portal.delivery.http import client_ip, private, rate_limited
 
 from . import registration as registrations
 from . import selectors

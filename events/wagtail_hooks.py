@@ -7,7 +7,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from . import admin_views
-from .models import EventPage, Registration, RegistrationMode, RegistrationStatus
+from .models import EventIndexPage, EventPage, Registration, RegistrationMode, RegistrationStatus
 
 registration_urls = (
     [
@@ -149,3 +149,25 @@ class NextWorkshopsPanel(Component):
 def add_next_workshops(request, panels):
     if request.user.has_perm("wagtailadmin.access_admin"):
         panels.append(NextWorkshopsPanel(request.user))
+
+
+@hooks.register("portal_role_permissions")
+def registration_permissions():
+    """Approvers view and manage workshop registrations (portal/editorial/roles.py)."""
+    return {"Freigabe": ["events.manage_registrations"]}
+
+
+@hooks.register("portal_dependent_pages")
+def pages_listing_workshops_of(page) -> list:
+    """A lab's or an actor's workshops show its name, and the workshop directory's lab filter
+    names every lab: they change when the lab or actor is published (the CDN purge asks)."""
+    from labs.models import ActorPage, LabPage
+
+    events = EventPage.objects.live().filter(locale_id=page.locale_id)
+    if isinstance(page, LabPage):
+        home = page.get_ancestors().filter(depth=2).first()
+        directories = EventIndexPage.objects.live().child_of(home) if home else []
+        return [*events.for_lab(page), *directories]
+    if isinstance(page, ActorPage):
+        return list(events.involving_actor(page))
+    return []

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.delivery.http import client_ip, private, rate_limited
 from portal.formats import single_line
 from portal.forms import PublicForm, VisitorTextField, reject_html
-from portal.http import client_ip, private, rate_limited
 
 from .models import BarrierReport
 

@@ -1,7 +1,5 @@
 import json
-import re
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -13,8 +11,9 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock
-from portal.http import private
-from portal.models import BasePage, HeroImageMixin
+from portal.content import PLACEHOLDER
+from portal.delivery.http import private
+from portal.models import BasePage, HeroImageMixin, document_field
 
 
 class HomePage(HeroImageMixin, BasePage):
@@ -100,12 +99,6 @@ class ContentPage(BasePage):
 
     class Meta:
         verbose_name = _("content page")
-
-
-# Text the site skeleton puts where a city must fill in its own details, e.g.
-# "[Platzhalter: Name der Behörde]". The dashboard lists pages that still contain one, and
-# public pages show them highlighted.
-PLACEHOLDER = re.compile(r"\[(?:Platzhalter|Placeholder):[^\]]*\]")
 
 
 class PlaceholderPage(BasePage):
@@ -358,23 +351,11 @@ class AccessibleEntryPage(PlaceholderPage):
     """An entry page in another form of language, with an optional self-hosted video."""
 
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
-    video = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("video"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("An MP4 or WebM file uploaded to the portal; no video platforms."),
+    video = document_field(
+        _("video"), help_text=_("An MP4 or WebM file uploaded to the portal; no video platforms.")
     )
-    captions = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("captions"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Subtitles for the video as a WebVTT file (.vtt)."),
+    captions = document_field(
+        _("captions"), help_text=_("Subtitles for the video as a WebVTT file (.vtt).")
     )
     video_description = models.TextField(
         _("video description"),
@@ -398,15 +379,13 @@ class AccessibleEntryPage(PlaceholderPage):
     class Meta:
         abstract = True
 
-    def clean(self):
-        super().clean()
-        errors = {}
+    def validation_errors(self) -> dict:
+        errors = super().validation_errors()
         if self.video and self.video.file_extension not in VIDEO_EXTENSIONS:
             errors["video"] = _("Choose an MP4 or WebM file.")
         if self.captions and self.captions.file_extension != "vtt":
             errors["captions"] = _("Choose a WebVTT file (.vtt).")
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 VIDEO_EXTENSIONS = {"mp4", "webm"}
@@ -417,6 +396,7 @@ class EasyLanguagePage(AccessibleEntryPage):
 
     page_description = _("The portal explained in easy language (Leichte Sprache).")
     template = "home/accessible_entry_page.html"
+    header_link_order = 0
 
     class Meta:
         verbose_name = _("easy language page")
@@ -427,6 +407,7 @@ class SignLanguagePage(AccessibleEntryPage):
 
     page_description = _("The portal explained in sign language, as a video.")
     template = "home/accessible_entry_page.html"
+    header_link_order = 1
 
     class Meta:
         verbose_name = _("sign language page")

@@ -5,7 +5,7 @@ placeholder "[Platzhalter: …]"; the dashboard lists the pages that still conta
 import datetime
 
 from django.conf import settings
-from wagtail.rich_text import RichText
+from django.core.management.base import CommandError
 
 from portal.models import PortalSettings
 
@@ -13,12 +13,14 @@ from .models import (
     AccessibilityStatementPage,
     Conformance,
     EasyLanguagePage,
+    HomePage,
     ImprintPage,
     PrivacyPage,
     SignLanguagePage,
 )
 
 PAGE_PATHS = {
+    "/home/",
     "/home/impressum/",
     "/home/datenschutz/",
     "/home/barrierefreiheit/",
@@ -27,32 +29,25 @@ PAGE_PATHS = {
 }
 
 
-class Texts:
-    """German texts with their English translations, collected while the pages are built."""
-
-    def __init__(self):
-        self.english = {}
-
-    def __call__(self, german, english):
-        self.english[german] = english
-        return german
-
-    def paragraph(self, german, english):
-        return ("paragraph", RichText(f"<p>{self(german, english)}</p>"))
-
-
-def build(skeleton):
-    t = Texts()
-    home = skeleton.home
-    english = {"en": t.english}
+def build(builder):
+    t = builder.texts
+    home = builder.home
+    if not isinstance(home, HomePage):
+        raise CommandError(
+            "The default site's root page is not a HomePage; run `manage.py migrate` on an "
+            "empty database first."
+        )
+    t(home.title, "Home")
+    t(home.slug, f"{home.slug}-en")
+    builder.keep_translated(home)
     pages = {
-        "imprint": skeleton.index_page(imprint(t), english),
-        "privacy": skeleton.index_page(privacy(t), english),
-        "accessibility": skeleton.index_page(accessibility_statement(t), english),
+        "imprint": builder.page(home, imprint(t), unique=True),
+        "privacy": builder.page(home, privacy(t), unique=True),
+        "accessibility": builder.page(home, accessibility_statement(t), unique=True),
     }
-    skeleton.index_page(easy_language(t), english)
-    skeleton.index_page(sign_language(t), english)
-    portal_settings = PortalSettings.for_site(home.get_site())
+    builder.page(home, easy_language(t), unique=True)
+    builder.page(home, sign_language(t), unique=True)
+    portal_settings = PortalSettings.for_site(builder.site)
     changed = False
     for name, page in pages.items():
         if getattr(portal_settings, f"{name}_page_id") is None:

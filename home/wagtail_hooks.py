@@ -1,8 +1,11 @@
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import get_page_models
 
-from .models import BarrierReport
+from .models import BarrierReport, PlaceholderPage
 
 
 class BarrierReportViewSet(ModelViewSet):
@@ -43,3 +46,38 @@ class BarrierReportViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_barrier_reports():
     return BarrierReportViewSet("barrier_reports")
+
+
+@hooks.register("portal_role_permissions")
+def barrier_report_permissions():
+    """Approvers read and answer barrier reports (portal/editorial/roles.py)."""
+    return {"Freigabe": ["home.view_barrierreport", "home.change_barrierreport"]}
+
+
+@hooks.register("portal_setup_checklist")
+def unfilled_placeholders(site) -> list[dict]:
+    """For the go-live checklist: legal and accessibility pages (any language) whose text
+    still has a "[Platzhalter: …]" from the skeleton, with a link to edit them."""
+
+    items = []
+    for model in get_page_models():
+        if not issubclass(model, PlaceholderPage):
+            continue
+        for page in model.objects.select_related("locale"):
+            count = len(page.placeholders())
+            if count:
+                items.append(
+                    {
+                        "text": gettext(
+                            "“%(title)s” (%(language)s) still contains %(count)s "
+                            "placeholder(s) to fill in."
+                        )
+                        % {
+                            "title": page.title,
+                            "language": page.locale.get_display_name(),
+                            "count": count,
+                        },
+                        "url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                    }
+                )
+    return items

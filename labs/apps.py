@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LabsConfig(AppConfig):
-    """Labs and partner actors (filled by the labs issue)."""
+    """Labs and partner actors."""
 
     name = "labs"
     verbose_name = _("Labs and partners")
+
+    def ready(self):
+        from portal.delivery.cache import invalidate_on_change
+
+        invalidate_on_change("labs.Topic")  # the lab directory's filter and lab pages show it

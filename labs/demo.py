@@ -414,3 +414,33 @@ def build(builder):
             topics=[topics["bildung"]],
         ),
     )
+    add_review_by_link_workflow()
+
+
+def add_review_by_link_workflow():
+    """German lab pages go from the editorial check to a department head who approves by
+    link (the link appears in the console's mail output), so the demo shows both kinds of
+    step."""
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    from portal.editorial.roles import STEPS
+    from portal.editorial.tasks import FourEyesApprovalTask, LinkReviewTask
+
+    workflow, _created = Workflow.objects.get_or_create(
+        name="Redaktionelle Prüfung → Amtsleitung per Link"
+    )
+    editorial_check = FourEyesApprovalTask.objects.get(name=STEPS[0][0])
+    link_task = LinkReviewTask.objects.filter(name="Amtsleitung per Link").first()
+    if link_task is None:
+        link_task = LinkReviewTask.objects.create(
+            name="Amtsleitung per Link",
+            reviewer_name="Amtsleitung Soziales (Demo)",
+            reviewer_email="amtsleitung@example.org",
+        )
+    for order, task in enumerate([editorial_check, link_task]):
+        WorkflowTask.objects.update_or_create(
+            workflow=workflow, task=task, defaults={"sort_order": order}
+        )
+    lab_directory = LabIndexPage.objects.filter(locale__language_code="de").first()
+    if lab_directory is not None:
+        WorkflowPage.objects.update_or_create(page=lab_directory, defaults={"workflow": workflow})

@@ -12,7 +12,8 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage, HeroImageMixin, goals_field
+from portal.models import BasePage, HeroImageMixin, goals_field, image_field
+from portal.translation import live_in_language
 
 
 class Sector(models.TextChoices):
@@ -183,6 +184,13 @@ class LabPage(HeroImageMixin, BasePage):
     class Meta:
         verbose_name = _("lab")
 
+    def get_dependent_pages(self):
+        """Its partners' pages, and the actor directory, whose lab filter names it."""
+        actor_ids = [row.actor_id for row in self.partners.all()]
+        home = self.get_ancestors().filter(depth=2).first()
+        directories = ActorIndexPage.objects.live().child_of(home) if home else []
+        return [*live_in_language(ActorPage, actor_ids, self.locale_id), *directories]
+
     def get_context(self, request, *args, **kwargs):
         from . import selectors
 
@@ -262,14 +270,7 @@ class ActorPage(BasePage):
     kind = models.CharField(
         _("kind"), max_length=20, choices=ActorKind.choices, default=ActorKind.ORGANISATION
     )
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo or portrait"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logo = image_field(_("logo or portrait"))
     description = models.TextField(_("short description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
@@ -322,6 +323,14 @@ class ActorPage(BasePage):
     @property
     def preview_image(self):
         return self.social_image or self.logo
+
+    def get_dependent_pages(self):
+        """The labs it takes part in."""
+        return list(
+            LabPage.objects.live().filter(
+                partners__actor__translation_key=self.translation_key, locale_id=self.locale_id
+            )
+        )
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors

@@ -10,8 +10,8 @@ from collections import defaultdict
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter, Facet, Option, paginate
-from portal.http import absolute_url
 from portal.images import CARD_IMAGE, LOGO, with_renditions
 from portal.models import sort_key
 from portal.translation import localize

@@ -6,12 +6,10 @@ from .models import ActorIndexPage, LabIndexPage
 PAGE_PATHS = {"/home/labore/", "/home/akteure/"}
 
 
-def build(skeleton):
-    skeleton.index_page(
-        LabIndexPage(title="Labore", slug="labore", show_in_menus=True),
-        {"en": {"Labore": "Labs", "labore": "labs"}},
-    )
-    skeleton.index_page(
-        ActorIndexPage(title="Akteure", slug="akteure", show_in_menus=True),
-        {"en": {"Akteure": "Partners", "akteure": "partners"}},
-    )
+def build(builder):
+    t = builder.texts
+    for model, title, slug in [
+        (LabIndexPage, t("Labore", "Labs"), t("labore", "labs")),
+        (ActorIndexPage, t("Akteure", "Partners"), t("akteure", "partners")),
+    ]:
+        builder.page(builder.home, model(title=title, slug=slug, show_in_menus=True), unique=True)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -13,3 +14,10 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+@hooks.register("portal_role_permissions")
+def topic_permissions():
+    """Editors and approvers maintain the lab topics (portal/editorial/roles.py)."""
+    topics = ["labs.add_topic", "labs.change_topic"]
+    return {"Redaktion": topics, "Freigabe": topics}

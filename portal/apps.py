@@ -13,23 +13,22 @@ class PortalConfig(AppConfig):
         page_published.connect(set_review_date_on_publish)
         connect_page_cache_invalidation()
         if settings.WAGTAILFRONTENDCACHE:  # a CDN to purge (portal/cdn.py); off by default
-            from .cdn import connect_cdn_purge
+            from .delivery.cdn import connect_cdn_purge
 
             connect_cdn_purge()
 
 
 def set_review_date_on_publish(sender, instance, **kwargs):
-    from .reviews import set_default_review_date
+    from .editorial.review_dates import set_default_review_date
 
     set_default_review_date(instance)
 
 
-# Models whose saved or deleted rows visitors see on pages (besides pages themselves;
-# registrations: events/apps.py).
+# Models whose saved or deleted rows visitors see on pages (besides pages themselves). Domain
+# apps add theirs in their own ready() with portal.delivery.cache.invalidate_on_change.
 PAGE_CACHE_MODELS = [
     "portal.PortalSettings",
     "portal.SiteTexts",
-    "labs.Topic",
     "wagtailimages.Image",
     "wagtaildocs.Document",
     "wagtailredirects.Redirect",
@@ -44,11 +43,11 @@ def connect_page_cache_invalidation():
     """Every change a visitor could see makes the whole page cache stale (portal/cache.py).
     Pages count when they go live or offline, move or are deleted, not on draft saves."""
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete
     from wagtail.models import Page
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-    from .cache import invalidate
+    from .delivery.cache import invalidate, invalidate_on_change
 
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(invalidate, dispatch_uid=f"page-cache-{signal!r}")
@@ -56,6 +55,4 @@ def connect_page_cache_invalidation():
         if issubclass(model, Page):
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model}")
     for label in PAGE_CACHE_MODELS:
-        model = apps.get_model(label)
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{label}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{label}")
+        invalidate_on_change(label)

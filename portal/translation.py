@@ -113,3 +113,17 @@ def save_translation_draft(translation, user=None):
     segments = source._get_segments_for_translation(translation.target_locale, fallback=True)
     ingest_segments(original, target, source.locale, translation.target_locale, segments)
     return target.save_revision(user=user)
+
+
+def live_in_language(model, ids, locale_id):
+    """The live pages in the locale of the pages `ids` point at. Relations to other pages
+    point at the German page in every language (wagtail-localize keeps foreign keys), so
+    they are matched by translation key."""
+    keys = model.objects.filter(pk__in=ids).values("translation_key")
+    return model.objects.live().filter(translation_key__in=keys, locale_id=locale_id)
+
+
+def in_language_or_oldest(pages, language_code: str):
+    """Of the translations of one page (`pages`, a queryset): the one in `language_code`,
+    or else the oldest; None if there is none."""
+    return pages.filter(locale__language_code=language_code).first() or pages.order_by("pk").first()

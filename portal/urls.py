@@ -10,8 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from search import views as search_views
 
+from .editorial.review_links import review_link, review_preview
 from .sitemap import TranslatedSitemap
-from .views import health, review_link, review_preview, robots_txt, theme_stylesheet
+from .views import health, robots_txt, theme_stylesheet
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

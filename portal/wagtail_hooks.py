@@ -6,8 +6,8 @@ from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
-from .checklist import OverdueReviewsPanel, SetupChecklistPanel
+from .editorial import translations as admin_views
+from .editorial.dashboard import OverdueReviewsPanel, SetupChecklistPanel
 from .models import SiteTexts
 
 

@@ -18,7 +18,7 @@ from wagtail.models import Locale, Page
 
 from events.models import EventPage, EventSeriesPage
 from labs.models import ActorPage, LabPage
-from portal.cache import site_wide
+from portal.delivery.cache import site_wide
 from portal.formats import normalise
 from portal.translation import localize
 

@@ -1,5 +1,6 @@
 """The search page (/de/suche/, /en/search/) and its suggestions for the search field."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
@@ -33,8 +34,11 @@ def search(request):
     outcome = selectors.search(query, language_code, request)
     ids = selectors.of_type(outcome, type_key) if type_key else outcome.ids
     page_of_ids = paginate(request, ids, PAGE_SIZE)
-    if not type_key and page_of_ids.number == 1:
-        selectors.count_query(query)  # one count per search, not per result page or facet
+    # one count per search, not per result page or facet; again for each visitor who gets
+    # this page from the page cache
+    counts = not type_key and page_of_ids.number == 1
+    if counts:
+        selectors.count_query(query)
     context = {
         "query": query,
         "notes": notes,
@@ -61,7 +65,10 @@ def search(request):
     }
     if query and not outcome.ids:
         context["directories"] = selectors.directory_links(request, language_code)
-    return TemplateResponse(request, "search/search.html", context)
+    response = TemplateResponse(request, "search/search.html", context)
+    if counts and query:
+        response.on_cache_hit = [partial(selectors.count_query, query)]
+    return response
 
 
 @require_safe

@@ -62,8 +62,9 @@ from labs.models import (
     LabPartner,
     Topic,
 )
-from portal.cache import invalidate
-from tests.factories import ImageFactory, RegistrationFactory
+from portal.delivery.cache import invalidate
+from tests.events.factories import RegistrationFactory
+from tests.portal.factories import ImageFactory
 
 SMALL, LARGE = 3, 30
 
@@ -196,8 +197,8 @@ def build_world() -> World:
             part_number=10 + number,
             venue_name="Rathaus",
             venue_address="Markt 1\n12345 Teststadt",
-            image=_image(f"Werkstatt {number}"),
-            image_alt=f"Bild zur Werkstatt {number}",
+            hero_image=_image(f"Werkstatt {number}"),
+            hero_image_alt=f"Bild zur Werkstatt {number}",
             organiser=actors[number][0],
         )
         if number == 0:
@@ -218,8 +219,8 @@ def build_world() -> World:
             start=start,
             end=start + datetime.timedelta(hours=3),
             venue_name="Rathaus",
-            image=_image(f"Vergangen {number}"),
-            image_alt=f"Bild zur vergangenen Werkstatt {number}",
+            hero_image=_image(f"Vergangen {number}"),
+            hero_image_alt=f"Bild zur vergangenen Werkstatt {number}",
             organiser=actors[0][0],
         )
         past_events.append(

@@ -4,7 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from events import selectors
-from portal.http import absolute_url
+from portal.delivery.http import absolute_url
 
 register = template.Library()
 

@@ -60,18 +60,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "portal.logs.RequestLogMiddleware",
+    "portal.delivery.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "portal.middleware.ContentSecurityPolicyMiddleware",
-    "portal.middleware.PermissionsPolicyMiddleware",
-    "portal.middleware.without_stray_content_encoding",
+    "portal.delivery.middleware.ContentSecurityPolicyMiddleware",
+    "portal.delivery.middleware.PermissionsPolicyMiddleware",
+    "portal.delivery.middleware.without_stray_content_encoding",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.cache.AnonymousPageCacheMiddleware",
+    "portal.delivery.cache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -249,7 +249,7 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    DJANGO_REDIS_LOGGER = "portal.cache.redis"
+    DJANGO_REDIS_LOGGER = "portal.delivery.cache.redis"
 else:
     CACHES = {
         "default": {
@@ -277,7 +277,7 @@ def frontend_cache_settings() -> dict:
                 "PORTAL_FRONTEND_CACHE_URL must be the cache server's address, "
                 "e.g. http://127.0.0.1:6081."
             )
-        backends["http"] = {"BACKEND": "portal.cdn.HTTPPurgeBackend", "LOCATION": location}
+        backends["http"] = {"BACKEND": "portal.delivery.cdn.HTTPPurgeBackend", "LOCATION": location}
     if env.get_str("PORTAL_CLOUDFLARE_ZONE_ID") or env.get_str("PORTAL_CLOUDFLARE_TOKEN"):
         backends["cloudflare"] = {
             "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
@@ -303,7 +303,7 @@ CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 PORTAL_TRUSTED_PROXY_COUNT = env.get_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
 
 # Security headers. Django's SecurityMiddleware sends nosniff and the opener policy,
-# Django's clickjacking middleware X-Frame-Options; the two middlewares in portal.middleware
+# Django's clickjacking middleware X-Frame-Options; the middlewares in portal.delivery.middleware
 # add the Content-Security-Policy and the Permissions-Policy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -365,13 +365,13 @@ PORTAL_PERMISSIONS_POLICY = (
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from
 # one client address, that pair is refused for the cool-off time. The address is the one
-# portal.http.client_ip finds behind PORTAL_TRUSTED_PROXY_COUNT proxies, so a client cannot
+# portal.delivery.http.client_ip finds behind PORTAL_TRUSTED_PROXY_COUNT proxies, so a client cannot
 # dodge the lockout with a forged X-Forwarded-For. Keyed on the pair, so a mistyping
 # colleague behind the town hall's shared address locks out only their own name.
 AXES_FAILURE_LIMIT = env.get_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("PORTAL_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.delivery.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.views.login_locked"
 # Successful logins are not recorded (personal data without a purpose); failed attempts
@@ -418,11 +418,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redis_outage": {"()": "portal.cache.RedisWarningFilter"},
-        "secret_paths": {"()": "portal.logs.SecretPathFilter"},
+        "redis_outage": {"()": "portal.delivery.logs.RedisWarningFilter"},
+        "secret_paths": {"()": "portal.delivery.logs.SecretPathFilter"},
     },
     "formatters": {
-        "json": {"()": "portal.logs.JsonFormatter"},
+        "json": {"()": "portal.delivery.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
@@ -439,9 +439,9 @@ LOGGING = {
         "modelsearch": {"level": "WARNING"},
         # failed logins and lockouts are warnings; successful logins are not logged
         "axes": {"level": "WARNING"},
-        "portal.cache.redis": {"filters": ["redis_outage"]},
+        "portal.delivery.cache.redis": {"filters": ["redis_outage"]},
         "django.request": {"filters": ["secret_paths"]},
-        # the request log (portal.logs): INFO in production, quiet in development and tests
+        # the request log (portal.delivery.logs): INFO in production, quiet in development and tests
         "portal.requests": {"level": env.get_str("PORTAL_REQUEST_LOG_LEVEL", "WARNING")},
     },
 }
@@ -504,7 +504,7 @@ PORTAL_DIRECT_PUBLISH_GROUPS = env.get_list("PORTAL_DIRECT_PUBLISH_GROUPS", ["Ad
 # changed after the reviewer read it.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # The last approval publishes, whether or not the approver may publish directly.
-WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.workflow.publish_approved"
+WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.editorial.publishing.publish_approved"
 # A new translation starts as a draft and goes through the workflow like any change.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Local time at which the scheduler process runs the daily jobs.

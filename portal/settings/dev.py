@@ -19,4 +19,4 @@ WHITENOISE_AUTOREFRESH = True
 
 # Mails on the console as readable text (links can be copied), unless SMTP is configured.
 if not env.get_str("DJANGO_EMAIL_HOST"):
-    globals().update(email_settings("portal.mail.ReadableConsoleBackend", {}))
+    globals().update(email_settings("portal.delivery.console_mail.ReadableConsoleBackend", {}))

@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from portal.workflow import may_publish_directly
+from portal.editorial.publishing import may_publish_directly
 
 register = template.Library()
 

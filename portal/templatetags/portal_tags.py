@@ -11,9 +11,9 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
-from portal.cache import site_wide
+from portal.delivery.cache import site_wide
+from portal.delivery.http import absolute_url
 from portal.formats import json_ld_script
-from portal.http import absolute_url
 from portal.models import PortalSettings, SiteTexts
 from portal.translation import language_name, localize
 
@@ -28,7 +28,8 @@ def _cached(request, key, compute):
 
 
 def _shared(request, key, compute):
-    """Per request, and across requests per site and language (see portal.cache.site_wide)."""
+    """Per request, and across requests per site and language
+    (see portal.delivery.cache.site_wide)."""
 
     def shared():
         site = Site.find_for_request(request)
@@ -70,7 +71,8 @@ def portal_settings(context):
 @register.tag
 def shared_fragment(parser, token):
     """`{% shared_fragment "footer" %}…{% endshared_fragment %}`: rendered once per content
-    version, site and language and then shared like the chrome data (portal.cache.site_wide).
+    version, site and language and then shared like the chrome data
+    (portal.delivery.cache.site_wide).
     Only for parts that look the same on every page of a language."""
     bits = token.split_contents()
     if len(bits) != 2:
@@ -247,20 +249,25 @@ def json_ld(data):
 
 @register.simple_tag(takes_context=True)
 def accessible_entry_links(context):
-    """The easy-language and sign-language pages in the visitor's language, for the header."""
+    """The pages of the types with a `header_link_order` (easy language, sign language)
+    under the home page of the visitor's language, for the header."""
     request = context["request"]
 
     def compute():
         from django.contrib.contenttypes.models import ContentType
-
-        from home.models import EasyLanguagePage, SignLanguagePage
+        from wagtail.models import get_page_models
 
         home = _home_page(request)
         if home is None:
             return []
+        linked = [
+            model
+            for model in get_page_models()
+            if getattr(model, "header_link_order", None) is not None  # not on Wagtail's Page
+        ]
         kinds = {
-            ContentType.objects.get_for_model(model).pk: (order, model.__name__)
-            for order, model in enumerate([EasyLanguagePage, SignLanguagePage])
+            ContentType.objects.get_for_model(model).pk: (model.header_link_order, model.__name__)
+            for model in linked
         }
         # one query, no .specific(): the title and URL are on every page row
         pages = Page.objects.live().public().child_of(home).filter(content_type__in=kinds)
@@ -282,7 +289,7 @@ def mark_placeholders(text):
     from django.utils.html import conditional_escape, format_html
     from django.utils.safestring import mark_safe
 
-    from home.models import PLACEHOLDER
+    from portal.content import PLACEHOLDER
 
     escaped = conditional_escape(text or "")
     return mark_safe(  # noqa: S308 - every part is escaped above

@@ -1,6 +1,6 @@
 """Chromium driven by Playwright against pytest-django's live server with the demo content.
 
-Launch recipe (also in DEVELOPERS.md): Debian's chromium, never a downloaded browser.
+Launch recipe (also in CONTRIBUTING.md): Debian's chromium, never a downloaded browser.
 """
 
 import os

@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from events.models import EventIndexPage, EventPage, EventSeriesPage
 from home.models import HomePage
-from tests.factories import EventPageFactory
+from tests.events.factories import EventPageFactory
 from tests.helpers import card_titles as titles
 from tests.helpers import json_ld, soup_of
 

@@ -16,7 +16,7 @@ from wagtail.models import Locale
 
 from events.forms import RegistrationForm
 from events.models import EventIndexPage, EventPage, Registration
-from tests.factories import EventPageFactory, RegistrationFactory
+from tests.events.factories import EventPageFactory, RegistrationFactory
 from tests.helpers import json_ld, soup_of
 
 LINK = re.compile(r"https?://[^\s\"<>]+/register/(?:confirm|cancel)/[^\s\"<>/]+/")

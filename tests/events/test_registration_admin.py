@@ -11,8 +11,8 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from events.models import Registration
+from tests.events.factories import RegistrationFactory
 from tests.events.test_registration import make_workshop
-from tests.factories import RegistrationFactory
 from tests.helpers import soup_of
 
 HOSTILE = '<script>alert("x")</script>'

@@ -15,7 +15,7 @@ from wagtail.test.utils.form_data import (
 )
 
 from home.models import ContentPage, HomePage
-from tests.factories import ContentPageFactory
+from tests.home.factories import ContentPageFactory
 
 
 class PageTreeRulesTests(WagtailPageTestCase):

@@ -5,8 +5,8 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
 from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
-from tests.factories import LabPageFactory
 from tests.helpers import card_titles, json_ld, soup_of
+from tests.labs.factories import LabPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 from home.models import ContentPage
 from portal.blocks import BaseStreamBlock, LinkBlock
-from tests.factories import ContentPageFactory, DocumentFactory, ImageFactory
+from tests.home.factories import ContentPageFactory
+from tests.portal.factories import DocumentFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from wagtail.contrib.frontend_cache.backends import BaseBackend
 from events.models import EventIndexPage, EventPage, EventSeriesPage, RegistrationMode
 from home.models import HomePage
 from labs.models import ActorPage, LabPage
-from portal import cdn
+from portal.delivery import cdn
 from tests.helpers import PRODUCTION_ESSENTIALS
 from tests.portal.test_configuration import run_production_check
 from tests.security.test_headers import production
@@ -197,7 +197,7 @@ def test_only_shareable_pages_get_a_lifetime_for_the_cdn(client, admin_client, d
 
 def test_the_cdn_settings_come_from_the_environment():
     output = production(
-        "import json; from django.conf import settings as s; from portal import cdn;"
+        "import json; from django.conf import settings as s; from portal.delivery import cdn;"
         "print(json.dumps([s.WAGTAILFRONTENDCACHE, s.PORTAL_CDN_SECONDS,"
         " cdn.disconnect_cdn_purge()]))",
         PORTAL_FRONTEND_CACHE_URL="http://127.0.0.1:6081",
@@ -206,7 +206,10 @@ def test_the_cdn_settings_come_from_the_environment():
     )
     backends, seconds, connected = json.loads(output.strip().splitlines()[-1])
     assert backends == {
-        "http": {"BACKEND": "portal.cdn.HTTPPurgeBackend", "LOCATION": "http://127.0.0.1:6081"},
+        "http": {
+            "BACKEND": "portal.delivery.cdn.HTTPPurgeBackend",
+            "LOCATION": "http://127.0.0.1:6081",
+        },
         "cloudflare": {
             "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
             "ZONEID": "zone-id",

@@ -9,7 +9,7 @@ from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
 from portal.models import PortalSettings, SiteTexts
-from tests.factories import ContentPageFactory
+from tests.home.factories import ContentPageFactory
 
 pytestmark = pytest.mark.django_db
 

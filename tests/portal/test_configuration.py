@@ -145,7 +145,7 @@ def test_the_dev_console_prints_mails_readably():
 
     from django.core.mail import EmailMessage
 
-    from portal.mail import ReadableConsoleBackend
+    from portal.delivery.console_mail import ReadableConsoleBackend
 
     stream = io.StringIO()
     link = "https://portal.example.org/de/register/confirm/" + "a" * 120 + "/"

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from events.models import EventIndexPage, EventPage
 from tests.events.test_events import event_form
-from tests.factories import ImageFactory
 from tests.helpers import soup_of
+from tests.portal.factories import ImageFactory
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def add_event(admin_client, **fields):
 
 
 def test_an_image_without_description_or_decorative_mark_is_refused(admin_client, demo, image):
-    response = add_event(admin_client, image=image.pk)
+    response = add_event(admin_client, hero_image=image.pk)
     assert response.status_code == 200
     assert "Beschreiben Sie, was das Bild zeigt" in response.content.decode()
     assert not EventPage.objects.filter(slug="neue-werkstatt").exists()
@@ -34,15 +34,17 @@ def test_an_image_without_description_or_decorative_mark_is_refused(admin_client
 @pytest.mark.parametrize(
     ("fields", "alt"),
     [
-        ({"image_alt": "Menschen an einem Tisch"}, "Menschen an einem Tisch"),
-        ({"image_alt": "Wird ignoriert", "image_decorative": "on"}, ""),
+        ({"hero_image_alt": "Menschen an einem Tisch"}, "Menschen an einem Tisch"),
+        ({"hero_image_alt": "Wird ignoriert", "hero_image_decorative": "on"}, ""),
     ],
     ids=["described", "decorative"],
 )
 def test_the_image_gets_its_description_or_an_empty_alt(
     admin_client, client, demo, image, fields, alt
 ):
-    response = add_event(admin_client, image=image.pk, **fields, **{"action-publish": "publish"})
+    response = add_event(
+        admin_client, hero_image=image.pk, **fields, **{"action-publish": "publish"}
+    )
     assert response.status_code == 302
     page = EventPage.objects.get(slug="neue-werkstatt")
     rendered = soup_of(client.get(page.url)).select_one("img.lab__image")

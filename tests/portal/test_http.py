@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from portal.http import client_ip
+from portal.delivery.http import client_ip
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ from wagtail.images import get_image_model
 
 from events.models import EventIndexPage, EventPage, EventSpeaker
 from portal import images
-from tests.factories import EventPageFactory, ImageFactory
+from tests.events.factories import EventPageFactory
 from tests.helpers import soup_of
+from tests.portal.factories import ImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +61,14 @@ def rendition_queries(client, path):
 def give_events_images(count=None):
     """Images for the German upcoming workshops (and `count` more workshops with one)."""
     for event in EventPage.objects.filter(locale__language_code="de"):
-        EventPage.objects.filter(pk=event.pk).update(image=ImageFactory(), image_alt="Bild")
+        EventPage.objects.filter(pk=event.pk).update(
+            hero_image=ImageFactory(), hero_image_alt="Bild"
+        )
     index = EventIndexPage.objects.get(locale__language_code="de")
     for number in range(count or 0):
         index.add_child(
             instance=EventPageFactory.build(
-                slug=f"mit-bild-{number}", image=ImageFactory(), image_decorative=True
+                slug=f"mit-bild-{number}", hero_image=ImageFactory(), hero_image_decorative=True
             )
         )
 
@@ -149,7 +152,7 @@ def test_open_graph_image_is_a_single_jpeg_url(client, demo, avif):
 
 def test_event_page_hero_and_speaker_photos(client, demo):
     event = EventPage.objects.get(slug="concept-development")
-    event.image, event.image_alt = ImageFactory(), "Ein Foto"
+    event.hero_image, event.hero_image_alt = ImageFactory(), "Ein Foto"
     event.save()
     for speaker in event.speakers.all():
         speaker.photo = ImageFactory()

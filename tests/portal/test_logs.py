@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from portal.logs import JsonFormatter, anonymise_ip
+from portal.delivery.logs import JsonFormatter, anonymise_ip
 
 
 @pytest.mark.parametrize(

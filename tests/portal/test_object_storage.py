@@ -19,8 +19,8 @@ import pytest
 from PIL import Image as PillowImage
 
 from portal.settings.base import object_storage_settings
-from tests.factories import DocumentFactory, ImageFactory
 from tests.helpers import PRODUCTION_ESSENTIALS
+from tests.portal.factories import DocumentFactory, ImageFactory
 from tests.portal.test_configuration import REPO, run_production_check
 from tests.security.test_headers import production
 

@@ -191,22 +191,22 @@ def test_a_redis_outage_serves_pages_uncached_with_a_warning(client, demo, setti
         }
     }
     settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    settings.DJANGO_REDIS_LOGGER = "portal.cache.redis"
-    with caplog.at_level(logging.WARNING, logger="portal.cache.redis"):
+    settings.DJANGO_REDIS_LOGGER = "portal.delivery.cache.redis"
+    with caplog.at_level(logging.WARNING, logger="portal.delivery.cache.redis"):
         for path in ("/de/", "/de/labore/", "/en/"):
             response = client.get(path)
             assert response.status_code == 200, path
             assert soup_of(response).select_one("main")
-    warnings = [r for r in caplog.records if r.name == "portal.cache.redis"]
+    warnings = [r for r in caplog.records if r.name == "portal.delivery.cache.redis"]
     assert warnings and all(r.levelno == logging.WARNING for r in warnings)
     assert all(r.exc_info is None for r in warnings)
     # once the version cannot be read, the portal asks the cache nothing more (each attempt
     # could wait for a timeout): the version's get and add, then only Wagtail's own look-ups
     # of the site root paths and the renditions
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="portal.cache.redis"):
+    with caplog.at_level(logging.WARNING, logger="portal.delivery.cache.redis"):
         client.get("/de/labore/")
-    assert len([r for r in caplog.records if r.name == "portal.cache.redis"]) == 4
+    assert len([r for r in caplog.records if r.name == "portal.delivery.cache.redis"]) == 4
 
 
 def test_a_preview_of_a_draft_never_comes_from_the_cache(client, demo):
@@ -284,7 +284,7 @@ def test_with_local_memory_the_version_is_one_query_and_commits_with_the_change(
 ):
     from django.db import transaction
 
-    from portal import cache as page_cache
+    from portal.delivery import cache as page_cache
 
     assert page_cache.version_in_database()
     with django_assert_num_queries(1):
@@ -314,7 +314,7 @@ def test_with_redis_the_version_lives_in_redis_without_a_query(demo, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from portal import cache as page_cache
+    from portal.delivery import cache as page_cache
 
     location = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
     settings.CACHES = {
@@ -354,7 +354,7 @@ def test_without_the_database_the_health_check_still_answers_503(client, db, cap
 def test_only_registrations_visitors_can_see_make_the_cache_stale(client, demo):
     """Workshop pages count confirmed and waiting people: an unconfirmed sign-up keeps the
     cache (a busy form would otherwise empty it every second), its confirmation does not."""
-    from tests.factories import RegistrationFactory
+    from tests.events.factories import RegistrationFactory
 
     workshop = EventPage.objects.filter(
         locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN

@@ -4,8 +4,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from home.models import ContentPage, PrivacyPage
-from tests.factories import ContentPageFactory, SiteTextsFactory
 from tests.helpers import soup_of
+from tests.home.factories import ContentPageFactory
+from tests.portal.factories import SiteTextsFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -167,7 +167,7 @@ def test_demo_lab_pages_go_through_a_review_by_link(demo):
 
 
 def test_a_double_click_decides_once(submitted):
-    from portal.review_links import LinkProblem, ReviewLinkError, decide
+    from portal.editorial.review_links import LinkProblem, ReviewLinkError, decide
 
     token = link_path().rstrip("/").split("/")[-1]
     decide(token, "approve", "")

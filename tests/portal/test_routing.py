@@ -6,7 +6,7 @@ import pytest
 from wagtail.models import Page
 
 from home.models import ContentPage
-from tests.factories import ContentPageFactory
+from tests.home.factories import ContentPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from tests.factories import DocumentFactory, ImageFactory
+from tests.portal.factories import DocumentFactory, ImageFactory
 
 
 def png_bytes(size=(20, 20)):
@@ -74,7 +74,7 @@ def test_downloads_carry_no_made_up_content_encoding(admin_client, client, demo)
 
 
 def test_wagtails_sendfile_still_sends_content_encoding_none(tmp_path, rf):
-    """The reason for portal.middleware.without_stray_content_encoding. When this fails,
+    """The reason for portal.delivery.middleware.without_stray_content_encoding. When this fails,
     Wagtail has fixed its sendfile helper: remove the middleware and this test."""
     from wagtail.utils.sendfile import sendfile
     from wagtail.utils.sendfile_streaming_backend import sendfile as streaming

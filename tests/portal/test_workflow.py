@@ -15,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Locale, Page, Workflow
 from wagtail_localize.models import TranslationSource
 
-from portal.roles import WORKFLOW_NAME
+from portal.editorial.roles import WORKFLOW_NAME
 from tests.portal.workflow_helpers import (
     client_for,
     denied,

@@ -164,3 +164,15 @@ def test_a_type_filter_counts_its_own_results(client, demo):
     count = soup.select_one(".result-count").get_text()
     actors = soup.select_one('.search-facets a[aria-current="true"]').get_text()
     assert count.split()[0] == actors.rsplit("(", 1)[1].rstrip(")")
+
+
+def test_searches_served_from_the_page_cache_are_counted_too(client, demo, settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    first = client.get(search_url(), {"q": "Werkstatt"})
+    second = client.get(search_url(), {"q": "Werkstatt"})
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert Query.get("werkstatt").hits == 2
+    # a second result page or a type filter is not another search
+    client.get(search_url(), {"q": "Werkstatt", "type": "workshop"})
+    client.get(search_url(), {"q": "Werkstatt", "type": "workshop"})
+    assert Query.get("werkstatt").hits == 2

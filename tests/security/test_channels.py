@@ -32,7 +32,7 @@ from wagtail.models import Page
 from events.models import EventIndexPage, EventPage, Registration
 from portal.blocks import BaseStreamBlock
 from portal.models import PortalSettings, SiteTexts
-from tests.factories import RegistrationFactory
+from tests.events.factories import RegistrationFactory
 
 COMBINED = (
     '</script><script>alert(1)</script>"><img src=x onerror=alert(2)>'

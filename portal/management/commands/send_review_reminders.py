@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from portal.reviews import send_review_reminders
+from portal.editorial.review_dates import send_review_reminders
 
 
 class Command(BaseCommand):

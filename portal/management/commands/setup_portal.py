@@ -1,8 +1,8 @@
 """The site skeleton every fork needs. Idempotent: safe to run on every release.
 
-Creates the languages, the home page in every language, through each app's `skeleton`
-module the pages every portal has (e.g. the lab and actor directories), and the editorial
-roles with their approval workflow (portal/roles.py).
+Creates the languages; through each app's `skeleton` module, with one ContentBuilder
+(portal/content.py), the pages every portal has in every language (home, directories, legal
+pages); and the editorial roles with their approval workflow (portal/editorial/roles.py).
 """
 
 from urllib.parse import urlsplit
@@ -12,36 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale, Site
 
-from home.models import HomePage
-from portal.roles import ensure_roles, ensure_workflow
-from portal.translation import translate
+from portal.content import ContentBuilder
+from portal.editorial.roles import ensure_roles, ensure_workflow
 from portal.utils import app_modules
-
-HOME_TITLES = {"de": "Startseite", "en": "Home"}
-
-
-class Skeleton:
-    def __init__(self, home, stdout):
-        self.home = home
-        self.stdout = stdout
-        self.other_locales = list(Locale.objects.exclude(pk=home.locale_id))
-
-    def translate_missing(self, page, strings_by_language):
-        for locale in self.other_locales:
-            if not page.has_translation(locale):
-                translate(page, locale, strings_by_language.get(locale.language_code, {}))
-                self.stdout.write(f"Created the {locale.language_code} version of {page.title}.")
-
-    def index_page(self, page, strings_by_language):
-        """A page that exists once under the home page (found by its type)."""
-        existing = self.home.get_children().type(type(page)).first()
-        if existing is None:
-            self.home.add_child(instance=page)
-            page.save_revision().publish()
-            self.stdout.write(f"Created {page.title}.")
-            existing = page
-        self.translate_missing(existing.specific, strings_by_language)
-        return existing
 
 
 class Command(BaseCommand):
@@ -55,23 +28,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"Created language {language_code}.")
 
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-        if site is None or not isinstance(site.root_page.specific, HomePage):
-            raise CommandError(
-                "The default site's root page is not a HomePage; run `manage.py migrate` on an "
-                "empty database first."
-            )
+        if site is None:
+            raise CommandError("There is no default site; run `manage.py migrate` first.")
         self.sync_site_address(site)
-        home = site.root_page.specific
-        skeleton = Skeleton(home, self.stdout)
-        skeleton.translate_missing(
-            home,
-            {
-                code: {home.title: title, home.slug: f"{home.slug}-{code}"}
-                for code, title in HOME_TITLES.items()
-            },
-        )
+        builder = ContentBuilder(site, stdout=self.stdout)
         for module in app_modules("skeleton"):
-            module.build(skeleton)
+            module.build(builder)
+        builder.translate()
         groups = ensure_roles(log=self.stdout.write)
         ensure_workflow(groups, log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Portal skeleton is up to date."))

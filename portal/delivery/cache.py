@@ -9,12 +9,15 @@ instances. The local-memory cache is per process, so there the version lives in 
 database (portal.PageCacheVersion, one indexed row read per request): a publish through one
 worker makes every worker's entries stale, and the raise commits with the change itself.
 
+A view whose response must still do something for each visitor (count a search for the
+search terms report) puts picklable callables into `response.on_cache_hit`; a hit runs them.
+
 Never cached: logged-in users and anyone with a session, requests with cookies other than
 csrftoken, non-GET requests, responses that set cookies, use the CSRF token, are private or
 not 200. The key holds the scheme, the validated host (ALLOWED_HOSTS), the path and the
 full query string, so neither junk parameters nor forwarded headers put one visitor's page
 into another's entry; pages build absolute addresses from the site's root URL, never from
-the request (portal.http.absolute_url), so every entry is the same for everyone anyway.
+the request (portal.delivery.http.absolute_url), so every entry is the same for everyone anyway.
 """
 
 import hashlib
@@ -25,11 +28,29 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
+
+
+class PageCacheVersion(models.Model):
+    """The page cache's version number when the cache is local memory (below).
+
+    Each worker process has a memory of its own, so the number every publish raises lives
+    here, in one row all workers read, instead of in the cache. Internal: no admin, no
+    permissions.
+    """
+
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.version)
+
 
 VERSION_KEY = "portal:page-cache-version"
 ALLOWED_COOKIES = {settings.CSRF_COOKIE_NAME}
@@ -97,17 +118,26 @@ def invalidate(**kwargs) -> None:
     transaction.on_commit(bump_version)
 
 
-def database_version() -> int:
-    from .models import PageCacheVersion
+def invalidate_on_change(model) -> None:
+    """Make the page cache stale whenever a row of `model` (a class or "app.Model") is saved
+    or deleted: for models whose rows visitors see on pages. Call from AppConfig.ready()."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
 
+    if isinstance(model, str):
+        model = apps.get_model(model)
+    label = model._meta.label
+    post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{label}")
+    post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{label}")
+
+
+def database_version() -> int:
     return PageCacheVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 1
 
 
 def bump_database_version() -> None:
     """UPDATE … SET version = version + 1 in the current transaction; the row is created by
     the first change (reading without it gives 1)."""
-    from .models import PageCacheVersion
-
     versions = PageCacheVersion.objects.filter(pk=1)
     if not versions.update(version=F("version") + 1):
         _row, created = PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": 2})
@@ -148,6 +178,8 @@ class AnonymousPageCacheMiddleware:
         cached = cache.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
+            for action in getattr(cached, "on_cache_hit", ()):
+                action()
             return cached
         response = self.get_response(request)
         if self.cacheable_response(request, response):
@@ -180,15 +212,3 @@ class AnonymousPageCacheMiddleware:
             return False  # the page holds a CSRF token for this visitor
         cache_control = response.get("Cache-Control", "")
         return not any(word in cache_control for word in ("private", "no-cache", "no-store"))
-
-
-class RedisWarningFilter(logging.Filter):
-    """django-redis logs an ignored connection error with logger.exception; a cache outage
-    is a warning (pages are still served, uncached), in one line."""
-
-    def filter(self, record):
-        record.levelno, record.levelname = logging.WARNING, "WARNING"
-        if record.exc_info:
-            record.msg = f"Cache unavailable, serving without it: {record.exc_info[1]}"
-            record.exc_info = record.exc_text = None
-        return True

@@ -3,7 +3,8 @@
 Wagtail lets anyone with the page permission "publish" publish directly, even where a
 workflow applies. In a city administration only the Administration role may do that
 (`PORTAL_DIRECT_PUBLISH_GROUPS`); everyone else's changes, translations included, go
-through the four-eyes workflow (see PortalPagePermissionTester in portal/models.py).
+through the four-eyes workflow: every page type inherits BasePage, whose
+`permissions_for_user` returns PortalPagePermissionTester (permissions.py).
 
 Imported by Wagtail's models (WAGTAIL_FINISH_WORKFLOW_ACTION): no model imports here.
 """

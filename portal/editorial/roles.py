@@ -1,5 +1,10 @@
 """The editorial roles and the four-eyes workflow every fork starts with (see setup_portal).
 
+Who may do what: ROLES below (page, collection and Wagtail permissions), plus the model
+permissions each domain app adds per role through the hook "portal_role_permissions"
+(e.g. labs/wagtail_hooks.py). Who approves which step: STEPS. Who may publish past the
+workflow: PORTAL_DIRECT_PUBLISH_GROUPS (publishing.py).
+
 Idempotent: running it again restores missing permissions but never removes permissions
 an administrator added, nor groups, users or workflows that are in use.
 """
@@ -10,6 +15,7 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from wagtail import hooks
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -20,7 +26,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from .models import FourEyesApprovalTask
+from .tasks import FourEyesApprovalTask
 
 MEDIA_PERMISSIONS = [
     "wagtailimages.add_image",
@@ -58,7 +64,7 @@ REDAKTION = Role(
     ),
     page_permissions=["add_page", "change_page"],
     collection_permissions=MEDIA_PERMISSIONS,
-    permissions=[*EDITING, "labs.add_topic", "labs.change_topic"],
+    permissions=EDITING,
 )
 FREIGABE = Role(
     name="Freigabe",
@@ -69,14 +75,7 @@ FREIGABE = Role(
     page_permissions=["add_page", "change_page", "lock_page", "unlock_page"],
     home_page_permissions=("publish_page",),
     collection_permissions=MEDIA_PERMISSIONS,
-    permissions=[
-        *EDITING,
-        "labs.add_topic",
-        "labs.change_topic",
-        "events.manage_registrations",
-        "home.view_barrierreport",
-        "home.change_barrierreport",
-    ],
+    permissions=EDITING,
 )
 ADMINISTRATION = Role(
     name="Administration",
@@ -104,6 +103,15 @@ WAGTAIL_DEFAULT_GROUPS = ["Moderators", "Editors"]
 WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
 
 
+def app_permissions(role: Role) -> list[str]:
+    """The model permissions domain apps grant `role` ("portal_role_permissions" hooks: each
+    returns {role name: ["app_label.codename", …]})."""
+    names = []
+    for contribute in hooks.get_hooks("portal_role_permissions"):
+        names += contribute().get(role.name, [])
+    return names
+
+
 def _permissions(names):
     query = Q()
     for name in names:
@@ -113,8 +121,6 @@ def _permissions(names):
 
 
 def ensure_roles(log=print) -> dict[str, Group]:
-    from home.models import HomePage
-
     # Model permissions are created after `migrate`, by a signal; make sure they exist now.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
@@ -126,11 +132,12 @@ def ensure_roles(log=print) -> dict[str, Group]:
         if created:
             log(f"Created the role {role.name}.")
         groups[role.name] = group
-        wanted = (
-            Permission.objects.all() if role.permissions is None else _permissions(role.permissions)
-        )
+        if role.permissions is None:
+            wanted = Permission.objects.all()
+        else:
+            wanted = _permissions([*role.permissions, *app_permissions(role)])
         group.permissions.add(*wanted)
-        home_pages = root_page.get_children().type(HomePage)
+        home_pages = root_page.get_children()  # each language's home page
         grants = [(root_page, codename) for codename in role.page_permissions] + [
             (home, codename) for home in home_pages for codename in role.home_page_permissions
         ]

@@ -6,9 +6,10 @@ then, and only then, `connect_cdn_purge` connects the receivers below.
 
 The portal's own page cache makes every page stale with one version number
 (portal/cache.py). A CDN can only forget the addresses it is given, so each publish,
-unpublish, move or deletion of a page purges the addresses that show it: the page with its
-calendar and feed routes, the page it is listed on, the pages that link it (`urls_to_purge`)
-and, after a move or a new slug, its old addresses. Wagtail's own receivers (the contrib
+unpublish, move or deletion of a page purges the addresses that show it: the page with the
+routes that show the same content (its `get_cached_paths()`, e.g. calendar and feed), the
+page it is listed on, the pages that link it (`related_pages`) and, after a move or a new
+slug, its old addresses. Wagtail's own receivers (the contrib
 app) would purge only the page itself, in a request of its own, so the app is not
 installed; this module uses its `PurgeBatch` and backends.
 
@@ -25,6 +26,7 @@ from urllib.request import urlopen
 
 from django.conf import settings
 from django.db import transaction
+from wagtail import hooks
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
@@ -32,72 +34,32 @@ from wagtail.models import Page
 
 logger = logging.getLogger(__name__)
 
-# Routes of routable pages that show the same content as the page.
-ROUTES = {
-    "events.EventIndexPage": ["feed/", "calendar/"],
-    "events.EventSeriesPage": ["calendar/"],
-    "events.EventPage": ["calendar/"],
-}
-
 
 def urls_to_purge(page) -> set[str]:
     """The full addresses that show `page`, in its language: the page itself, its listing,
     the locale's home page and the sitemap, and the pages that link it (see `related_pages`)."""
     page = page.specific
     batch = PurgeBatch()
-    add_pages(batch, [page, *related_pages(page)])
+    batch.add_pages([page, *related_pages(page)])
     site = page.get_site()
     if site is not None:
         batch.add_url(f"{site.root_url}/sitemap.xml")
     return batch.urls
 
 
-def add_pages(batch, pages) -> None:
-    """Each page's addresses (Wagtail's get_cached_paths) and those of its routes."""
-    for page in pages:
-        batch.add_page(page)
-        routes = ROUTES.get(page._meta.label, [])
-        base = page.get_full_url(batch) if routes else None
-        if base:
-            batch.add_urls(base + route for route in routes)
-
-
 def related_pages(page) -> list:
-    """The live pages in `page`'s language that list or link it."""
-    from events.models import EventIndexPage, EventPage, EventSeriesPage
-    from home.models import HomePage
-    from labs.models import ActorIndexPage, ActorPage, LabPage
-
-    parent = page.get_parent().specific
-    home = page.get_ancestors(inclusive=True).type(HomePage).specific().first()
-    pages = [parent, home]
-    if isinstance(page, EventPage):
-        if isinstance(parent, EventSeriesPage):
-            pages.append(parent.get_parent().specific)  # the workshop directory
-        actor_ids = [row.actor_id for row in page.speakers.all() if row.actor_id]
-        actor_ids += [page.organiser_id] if page.organiser_id else []
-        pages += in_language(LabPage, [lab.pk for lab in page.related_labs.all()], page)
-        pages += in_language(ActorPage, actor_ids, page)
-    elif isinstance(page, EventSeriesPage):
-        pages += EventPage.objects.live().child_of(page)  # each part names its series
-    elif isinstance(page, LabPage):
-        pages += in_language(ActorPage, [row.actor_id for row in page.partners.all()], page)
-        pages += EventPage.objects.live().filter(locale_id=page.locale_id).for_lab(page)
-        if home is not None:  # their lab filters name it
-            pages += home.get_children().live().type(ActorIndexPage, EventIndexPage).specific()
-    elif isinstance(page, ActorPage):
-        pages += LabPage.objects.live().filter(
-            partners__actor__translation_key=page.translation_key, locale_id=page.locale_id
-        )
-        pages += EventPage.objects.live().filter(locale_id=page.locale_id).involving_actor(page)
+    """The live pages in `page`'s language that list or link it: its parent, its language's
+    home page, the pages it names (`get_dependent_pages()`) and those other apps add through
+    the hook "portal_dependent_pages"."""
+    pages = [
+        page.get_parent().specific,
+        page.get_ancestors(inclusive=True).filter(depth=2).specific().first(),
+    ]
+    if hasattr(page, "get_dependent_pages"):
+        pages += page.get_dependent_pages()
+    for contribute in hooks.get_hooks("portal_dependent_pages"):
+        pages += contribute(page)
     return [each for each in pages if each is not None]
-
-
-def in_language(model, ids, page):
-    """The live pages in `page`'s language of the pages `ids` point at. Relations to labs and
-    actors point at the German pages in every language, so they match by translation key."""
-    keys = model.objects.filter(pk__in=ids).values("translation_key")
-    return model.objects.live().filter(translation_key__in=keys, locale_id=page.locale_id)
 
 
 def old_urls(page, old_url_path: str) -> set[str]:
@@ -108,7 +70,7 @@ def old_urls(page, old_url_path: str) -> set[str]:
         moved = copy.copy(each)
         moved.url_path = old_url_path + each.url_path[len(page.url_path) :]
         before.append(moved)
-    add_pages(batch, before)
+    batch.add_pages(before)
     return batch.urls
 
 
@@ -128,7 +90,7 @@ def page_moved(sender, instance, parent_page_before, url_path_before, url_path_a
         return
     urls = urls_to_purge(instance) | old_urls(instance, url_path_before)
     batch = PurgeBatch()
-    add_pages(batch, [parent_page_before.specific])
+    batch.add_pages([parent_page_before.specific])
     purge(urls | batch.urls)
 
 
@@ -144,7 +106,7 @@ def restriction_changed(sender, instance, **kwargs):
     if page is None or not page.live:
         return  # deleted with its page, or offline: purged when it was unpublished
     batch = PurgeBatch()
-    add_pages(batch, list(page.get_descendants().live().specific()))
+    batch.add_pages(list(page.get_descendants().live().specific()))
     purge(urls_to_purge(page) | batch.urls)
 
 

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import BasePage
+from portal.models import BasePage
 
 logger = logging.getLogger(__name__)
 

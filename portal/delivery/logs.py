@@ -87,3 +87,15 @@ class SecretPathFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, ()
         return True
+
+
+class RedisWarningFilter(logging.Filter):
+    """django-redis logs an ignored connection error with logger.exception; a cache outage
+    is a warning (pages are still served, uncached), in one line."""
+
+    def filter(self, record):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        if record.exc_info:
+            record.msg = f"Cache unavailable, serving without it: {record.exc_info[1]}"
+            record.exc_info = record.exc_text = None
+        return True

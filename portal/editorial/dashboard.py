@@ -1,13 +1,17 @@
 """The portal's dashboard panels: what a fresh fork still has to fill in before going live,
-and the pages overdue for review."""
+and the pages overdue for review.
+
+Domain apps add to the go-live checklist with the hook "portal_setup_checklist": a function
+of the site returning items {"text": …, "url": …} (e.g. home's unfinished legal pages)."""
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.models import Locale, Site
 
-from .models import PortalSettings, SiteTexts
+from portal.models import PortalSettings, SiteTexts
 
 
 def missing_setup(site: Site) -> list[dict]:
@@ -39,44 +43,14 @@ def missing_setup(site: Site) -> list[dict]:
     ]:
         if getattr(portal_settings, field) is None:
             items.append({"text": label, "url": settings_url})
-    items += unfilled_placeholders()
+    for contribute in hooks.get_hooks("portal_setup_checklist"):
+        items += contribute(site)
     if not portal_settings.contact_email:
         items.append({"text": _("No contact e-mail address is set."), "url": settings_url})
     if Locale.objects.count() < len(settings.LANGUAGES):
         items.append(
             {"text": _("Run `manage.py setup_portal` to create all languages."), "url": ""}
         )
-    return items
-
-
-def unfilled_placeholders() -> list[dict]:
-    """Legal and accessibility pages (any language) whose text still has a "[Platzhalter: …]"
-    from the skeleton, with a link to edit them."""
-    from wagtail.models import get_page_models
-
-    from home.models import PlaceholderPage
-
-    items = []
-    for model in get_page_models():
-        if not issubclass(model, PlaceholderPage):
-            continue
-        for page in model.objects.select_related("locale"):
-            count = len(page.placeholders())
-            if count:
-                items.append(
-                    {
-                        "text": _(
-                            "“%(title)s” (%(language)s) still contains %(count)s "
-                            "placeholder(s) to fill in."
-                        )
-                        % {
-                            "title": page.title,
-                            "language": page.locale.get_display_name(),
-                            "count": count,
-                        },
-                        "url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
-                    }
-                )
     return items
 
 
@@ -105,7 +79,7 @@ class OverdueReviewsPanel(Component):
     def get_context_data(self, parent_context):
         from wagtail.permission_policies.pages import PagePermissionPolicy
 
-        from .reviews import overdue_pages
+        from .review_dates import overdue_pages
 
         context = super().get_context_data(parent_context)
         editable = PagePermissionPolicy().instances_user_has_any_permission_for(

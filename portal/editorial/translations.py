@@ -15,8 +15,9 @@ from wagtail.models import Page
 from wagtail_localize.models import Translation
 from wagtail_localize.views import convert, submit_translations, update_translations
 
-from .translation import save_translation_draft
-from .workflow import may_publish_directly
+from portal.translation import save_translation_draft
+
+from .publishing import may_publish_directly
 
 
 @require_POST

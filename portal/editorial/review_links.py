@@ -1,4 +1,5 @@
-"""Review by signed link (LinkReviewTask): sending the link, reading it back, deciding.
+"""Review by signed link (LinkReviewTask): sending the link, reading it back, deciding,
+and the reviewer's pages (/review/<token>/ and its preview frame).
 
 The link names one task state and the nonce of the latest link sent for it, is signed and
 expires after PORTAL_REVIEW_LINK_DAYS. It stops working once the step is decided, when a
@@ -14,14 +15,19 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import Http404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.log_actions import log
 
-from .formats import single_line
-from .models import LinkReviewTaskState
+from portal.delivery.http import private
+from portal.formats import single_line
+
+from .tasks import LinkReviewTaskState
 
 SALT = "portal.review-link"
 logger = logging.getLogger(__name__)
@@ -142,3 +148,59 @@ def override(task_state, user, decision: str, comment: str):
         task_state.approve(user=user, comment=comment)
     else:
         task_state.reject(user=user, comment=comment)
+
+
+# The reviewer's pages -------------------------------------------------------------------
+
+REVIEW_PROBLEM_STATUS = {"invalid": 400, "expired": 410, "decided": 410, "superseded": 409}
+
+
+def review_page(request, context, status=200):
+    """The review page (or why the link no longer works): personal, so never cached."""
+    return private(TemplateResponse(request, "portal/review_link.html", context, status=status))
+
+
+def problem_page(request, error: ReviewLinkError):
+    status = REVIEW_PROBLEM_STATUS[error.problem]
+    return review_page(request, {"problem": str(error.problem)}, status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_link(request, token):
+    """The reviewer's page: the submitted revision and the decision. A GET (which mail
+    scanners make too) only shows; the POST with the form's CSRF token decides, once."""
+    try:
+        task_state = task_state_for(token)
+    except ReviewLinkError as error:
+        return problem_page(request, error)
+    page = task_state.revision.as_object()
+    context = {"task": task_state.task.specific, "reviewed_page": page, "token": token}
+    if request.method != "POST":
+        record_view(task_state)
+        return review_page(request, context)
+    decision = request.POST.get("decision")
+    comment = request.POST.get("comment", "").strip()[:2000]
+    if decision == "reject" and not comment:
+        return review_page(request, {**context, "comment_missing": True}, 400)
+    if decision not in {"approve", "reject"}:
+        return review_page(request, context, 400)
+    try:
+        decide(token, decision, comment)
+    except ReviewLinkError as error:
+        return problem_page(request, error)
+    return review_page(request, {**context, "decided": decision})
+
+
+@require_safe
+def review_preview(request, token):
+    """The revision under review as the page would look, for the review page's frame."""
+    try:
+        task_state = task_state_for(token)
+    except ReviewLinkError as error:
+        raise Http404 from error
+    page = task_state.revision.as_object()
+    response = page.make_preview_request(request, page.default_preview_mode)
+    # shown in the review page's frame: the site's X-Frame-Options DENY would block it (the
+    # CSP middleware lets previews be framed by this site)
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return private(response)

@@ -1,0 +1,163 @@
+"""Bilingual content from code: the one builder `setup_portal` (the skeleton every fork
+needs) and `load_demo_content` (the demo) use.
+
+German is written first; each German text is registered with its English text
+(`texts.pair(german, english)`, or `texts(german, english)` for short), and the builder
+turns the German pages and snippets into real wagtail-localize translations from those
+pairs, so editors keep working on them in the translation editor. Each domain app
+contributes a `skeleton` and/or `demo` module with `build(builder)` and `PAGE_PATHS` (the
+German URL paths it creates); the commands run them in INSTALLED_APPS order.
+
+Idempotent: a page that exists (by slug under its parent, or by type for pages that exist
+once, like a directory) is kept as it is; it only gets the translations it lacks.
+"""
+
+import io
+import random
+import re
+
+from django.core.files.images import ImageFile
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, Site
+from wagtail.rich_text import RichText
+
+from .translation import translate
+
+# Text the skeleton puts where a city must fill in its own details, e.g.
+# "[Platzhalter: Name der Behörde]". The dashboard lists pages that still contain one, and
+# public pages show them highlighted.
+PLACEHOLDER = re.compile(r"\[(?:Platzhalter|Placeholder):[^\]]*\]")
+
+
+class Texts:
+    """German → English pairs for every text segment the builder writes."""
+
+    def __init__(self):
+        self.english = {}
+
+    def pair(self, german: str, english: str) -> str:
+        self.english[german] = english
+        return german
+
+    __call__ = pair
+
+    def paragraphs(self, *pairs: tuple[str, str]) -> str:
+        return "".join(f"<p>{self.pair(de, en)}</p>" for de, en in pairs)
+
+    def paragraph(self, german: str, english: str) -> tuple[str, RichText]:
+        """A StreamField paragraph block of one paragraph."""
+        return ("paragraph", RichText(self.paragraphs((german, english))))
+
+    def bullets(self, *pairs: tuple[str, str]) -> str:
+        return "<ul>" + "".join(f"<li>{self.pair(de, en)}</li>" for de, en in pairs) + "</ul>"
+
+
+class ContentBuilder:
+    """Creates German pages and snippets once and translates them (see the module's
+    docstring). `created` lists the pages this run created or filled."""
+
+    def __init__(self, site: Site | None = None, stdout=None):
+        self.texts = Texts()
+        self.german = Locale.get_default()
+        self.other_locales = list(Locale.objects.exclude(pk=self.german.pk))
+        self.site = site or Site.objects.get(is_default_site=True)
+        self.home = self.site.root_page.specific
+        self.created = []
+        self.kept = []
+        self.stdout = stdout
+
+    def log(self, message):
+        if self.stdout is not None:
+            self.stdout.write(message)
+
+    def page(self, parent: Page, page: Page, *, unique: bool = False) -> Page:
+        """`page` under `parent`, created and published unless a page with its slug (with
+        `unique`: of its type) is there already."""
+        children = parent.get_children()
+        existing = (
+            children.type(type(page)) if unique else children.filter(slug=page.slug)
+        ).first()
+        if existing is not None:
+            self.kept.append(existing.specific)
+            return existing.specific
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        self.created.append(page)
+        self.log(f"Created page {page.url_path}")
+        return page
+
+    def publish(self, page: Page, message: str) -> None:
+        """An existing page the builder has filled in: published, then translated anew."""
+        page.save_revision().publish()
+        self.created.append(page)
+        self.log(message)
+
+    def keep_translated(self, page: Page) -> None:
+        """A page the builder did not create that must exist in every language."""
+        self.kept.append(page)
+
+    def snippet(self, model, lookup: dict, **fields):
+        """A translatable snippet in German, translated at once (snippets have no parents)."""
+        existing = model.objects.filter(locale=self.german, **lookup).first()
+        if existing is not None:
+            return existing
+        instance = model.objects.create(locale=self.german, **lookup, **fields)
+        for locale in self.other_locales:
+            translate(instance, locale, self.texts.english)
+        return instance
+
+    def translate(self) -> None:
+        """Translate what this run created or filled, and give the pages it kept the
+        languages they lack; parents first."""
+        pages = [(page, True) for page in self.created] + [(page, False) for page in self.kept]
+        for page, changed in sorted(pages, key=lambda entry: entry[0].depth):
+            for locale in self.other_locales:
+                if changed or not page.has_translation(locale):
+                    translate(page, locale, self.texts.english)
+                    if not changed:
+                        self.log(f"Created the {locale.language_code} version of {page.title}.")
+
+    def image(self, title: str, palette: list[str], seed: int):
+        """A generated abstract picture, so the demo needs no downloaded or licensed photos."""
+        image_model = get_image_model()
+        existing = image_model.objects.filter(title=title).first()
+        if existing is not None:
+            return existing
+        from PIL import Image, ImageDraw
+
+        rng = random.Random(seed)  # noqa: S311 - decoration, not security
+        canvas = Image.new("RGB", (1600, 900), palette[0])
+        draw = ImageDraw.Draw(canvas)
+        for _ in range(28):
+            x, y = rng.randrange(-200, 1600), rng.randrange(-200, 900)
+            size = rng.randrange(120, 520)
+            colour = rng.choice(palette[1:])
+            if rng.random() < 0.5:
+                draw.ellipse((x, y, x + size, y + size), fill=colour)
+            else:
+                draw.rectangle((x, y, x + size, y + size * 0.6), fill=colour)
+        buffer = io.BytesIO()
+        canvas.save(buffer, format="PNG")
+        slug = "".join(c if c.isalnum() else "-" for c in title.lower())
+        return image_model.objects.create(
+            title=title, file=ImageFile(buffer, name=f"demo-{slug}.png")
+        )
+
+    def logo(self, title: str, initials: str, colour: str):
+        """A generated logo (initials on a coloured badge): demo organisations are fictional."""
+        image_model = get_image_model()
+        existing = image_model.objects.filter(title=title).first()
+        if existing is not None:
+            return existing
+        from PIL import Image, ImageDraw, ImageFont
+
+        canvas = Image.new("RGB", (400, 200), "#ffffff")
+        draw = ImageDraw.Draw(canvas)
+        draw.rounded_rectangle((10, 10, 390, 190), radius=28, fill=colour)
+        font = ImageFont.load_default(size=96)
+        draw.text((200, 100), initials, fill="#ffffff", font=font, anchor="mm")
+        buffer = io.BytesIO()
+        canvas.save(buffer, format="PNG")
+        return image_model.objects.create(
+            title=title, file=ImageFile(buffer, name=f"demo-logo-{initials.lower()}.png")
+        )

@@ -1,0 +1,14 @@
+"""Delivering pages: what happens between a finished page and the visitor.
+
+- cache.py         the page cache for anonymous visitors and the site-wide chrome cache,
+                   with what makes them stale (connected in portal/apps.py)
+- cdn.py           purging a CDN or caching proxy after a publish
+- middleware.py    Content-Security-Policy, Permissions-Policy, a Wagtail download fix
+- logs.py          JSON logs, the request log with shortened addresses, log filters
+- http.py          the client's IP address behind proxies, rate limits, private
+                   responses, absolute URLs from the site's address
+- console_mail.py  the readable console e-mail backend of local development
+
+Referenced from settings (middleware, logging, cache and e-mail backends); imports no
+domain app.
+"""

@@ -1,0 +1,65 @@
+"""The portal app's models, for Django and for the domain apps to import from here.
+
+- pages.py: the abstract BasePage every page type inherits, HeroImageMixin and the shared
+  image, goals and sort-title fields;
+- site.py: PortalSettings (per site) and SiteTexts (per language);
+- the workflow steps live with the rest of the editorial workflow (portal/editorial/tasks.py)
+  and the page cache's version row with the page cache (portal/delivery/cache.py); both are
+  imported here so that Django finds them under the app label `portal`.
+"""
+
+from ..delivery.cache import PageCacheVersion
+from ..editorial.tasks import (
+    FourEyesApprovalTask,
+    LinkReviewTask,
+    LinkReviewTaskState,
+    OverrideCommentForm,
+    RejectionCommentForm,
+    RequiredCommentForm,
+    involved_in_change,
+)
+from .pages import (
+    IMAGE_NEEDS_DESCRIPTION,
+    BasePage,
+    HeroImageMixin,
+    document_field,
+    goals_field,
+    image_decorative_field,
+    image_description_errors,
+    image_description_field,
+    image_field,
+    sort_key,
+)
+from .site import (
+    DEFAULT_PRIMARY_COLOUR,
+    PortalSettings,
+    SiteTexts,
+    SocialLinkBlock,
+    validate_primary_colour,
+)
+
+__all__ = [
+    "DEFAULT_PRIMARY_COLOUR",
+    "IMAGE_NEEDS_DESCRIPTION",
+    "BasePage",
+    "FourEyesApprovalTask",
+    "HeroImageMixin",
+    "LinkReviewTask",
+    "LinkReviewTaskState",
+    "OverrideCommentForm",
+    "PageCacheVersion",
+    "PortalSettings",
+    "RejectionCommentForm",
+    "RequiredCommentForm",
+    "SiteTexts",
+    "SocialLinkBlock",
+    "document_field",
+    "goals_field",
+    "image_decorative_field",
+    "image_description_errors",
+    "image_description_field",
+    "image_field",
+    "involved_in_change",
+    "sort_key",
+    "validate_primary_colour",
+]

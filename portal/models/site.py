@@ -1,0 +1,211 @@
+"""Per-site settings (branding, contact, funder, legal pages) and the translatable site
+texts (site name, municipality, funding notice) every page shows."""
+
+import hashlib
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import TranslatableMixin
+
+from ..colours import HEX_COLOUR, MINIMUM_CONTRAST, WHITE, contrast_ratio
+from .pages import image_field
+
+DEFAULT_PRIMARY_COLOUR = "#005a9c"
+
+
+def validate_primary_colour(value: str):
+    if not HEX_COLOUR.match(value or ""):
+        raise ValidationError(_("Enter a colour as #rrggbb, e.g. #005a9c."))
+    ratio = contrast_ratio(value, WHITE)
+    if ratio < MINIMUM_CONTRAST:
+        raise ValidationError(
+            _(
+                "White text on this colour has a contrast of only %(ratio)s:1; accessible "
+                "sites need at least %(minimum)s:1 (WCAG AA). Choose a darker colour."
+            ),
+            params={
+                "ratio": number_format(ratio, 1),
+                "minimum": number_format(MINIMUM_CONTRAST, 1),
+            },
+            code="low_contrast",
+        )
+
+
+class SocialLinkBlock(blocks.StructBlock):
+    platform = blocks.ChoiceBlock(
+        label=_("Platform"),
+        choices=[
+            ("mastodon", "Mastodon"),
+            ("bluesky", "Bluesky"),
+            ("instagram", "Instagram"),
+            ("linkedin", "LinkedIn"),
+            ("youtube", "YouTube"),
+            ("facebook", "Facebook"),
+            ("other", _("Other")),
+        ],
+    )
+    label = blocks.CharBlock(label=_("Link text"), max_length=80)
+    url = blocks.URLBlock(label=_("Address"))
+
+    class Meta:
+        icon = "link-external"
+        label = _("Social link")
+
+
+@register_setting(icon="cog")
+class PortalSettings(BaseSiteSetting):
+    """Branding, contact and legal links; language-dependent texts live in "Site texts"."""
+
+    logo = image_field(_("logo"))
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default=DEFAULT_PRIMARY_COLOUR,
+        validators=[validate_primary_colour],
+        help_text=_(
+            "Used for the header, links and buttons, always with white text; it must reach "
+            "a contrast of 4.5:1 against white."
+        ),
+    )
+    contact_address = models.TextField(_("postal address"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=40,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9 +()/-]*$", _("Use digits, spaces and + ( ) / -."))],
+    )
+    social_links = StreamField(
+        [("link", SocialLinkBlock())], verbose_name=_("social links"), blank=True
+    )
+    funder_logo = image_field(_("funder logo"))
+    funder_url = models.URLField(_("funder website"), blank=True)
+    imprint_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("imprint page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        HelpPanel(
+            content=_(
+                "The site name, municipality and funding notice text are language-dependent: "
+                "edit them under Snippets → Site texts."
+            )
+        ),
+        MultiFieldPanel([FieldPanel("logo"), FieldPanel("primary_colour")], _("Branding")),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_address"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("social_links"),
+            ],
+            _("Contact"),
+        ),
+        MultiFieldPanel([FieldPanel("funder_logo"), FieldPanel("funder_url")], _("Funding")),
+        MultiFieldPanel(
+            [
+                FieldPanel("imprint_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("accessibility_page"),
+            ],
+            _("Legal pages"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("portal settings")
+
+    @property
+    def theme_version(self) -> str:
+        """Changes whenever the generated stylesheet changes, so it can be cached forever."""
+        return hashlib.sha256(self.primary_colour.encode()).hexdigest()[:12]
+
+
+class SiteTexts(TranslatableMixin, models.Model):
+    """Texts shown on every page, one set per language (translate it like a page)."""
+
+    site_name = models.CharField(_("site name"), max_length=120)
+    municipality = models.CharField(
+        _("municipality"), max_length=120, help_text=_("e.g. Stadt Dortmund")
+    )
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    funding_notice = models.TextField(
+        _("funding notice"),
+        help_text=_(
+            "Shown in every page's footer, e.g. who funds the project and in which programme."
+        ),
+    )
+    funder_name = models.CharField(
+        _("funder name"), max_length=200, help_text=_("Used as the funder logo's text alternative.")
+    )
+
+    panels = [
+        FieldPanel("site_name"),
+        FieldPanel("municipality"),
+        FieldPanel("tagline"),
+        FieldPanel("funding_notice"),
+        FieldPanel("funder_name"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("site texts")
+        verbose_name_plural = _("site texts")
+
+    def __str__(self):
+        return f"{self.site_name} ({self.locale})"
+
+    @classmethod
+    def for_language(cls, language_code: str):
+        """The texts in that language, falling back to German, then to built-in defaults.
+
+        `other_language` names the language of texts shown in another language than asked
+        for, so templates can mark them for screen readers' pronunciation.
+        """
+        languages = [language_code, settings.LANGUAGE_CODE]
+        candidates = cls.objects.filter(locale__language_code__in=languages)
+        by_language = {
+            texts.locale.language_code: texts for texts in candidates.select_related("locale")
+        }
+        texts = by_language.get(languages[0]) or by_language.get(languages[1])
+        if texts is None:
+            return SimpleNamespace(
+                site_name=settings.WAGTAIL_SITE_NAME,
+                municipality="",
+                tagline="",
+                funding_notice="",
+                funder_name="",
+                other_language="",
+            )
+        code = texts.locale.language_code
+        texts.other_language = code if code != languages[0] else ""
+        return texts
