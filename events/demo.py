@@ -46,277 +46,275 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=BERLIN)
 
 
-def build(builder):
-    t = builder.texts
-    index = builder.home.get_children().type(EventIndexPage).first().specific
-    actors = {actor.slug: actor for actor in ActorPage.objects.filter(locale=builder.german)}
-    labs = {lab.slug: lab for lab in LabPage.objects.filter(locale=builder.german)}
-    today = timezone.localdate()
-    part_two = next_february_22(today)
-
-    series = builder.page(
-        index,
-        EventSeriesPage(
-            title=t.pair(
-                "Werkstattreihe: Labore sozialer Innovation",
-                "Workshop series: Labs of social innovation",
-            ),
-            slug=t.pair(
-                "werkstattreihe-labore-sozialer-innovation",
-                "workshop-series-labs-of-social-innovation",
-            ),
-            teaser=t.pair(
-                "In vier Werkstätten lernen Kommunen, ein eigenes Labor sozialer Innovation "
-                "aufzubauen.",
-                "In four workshops, municipalities learn to build a lab of social innovation "
-                "of their own.",
-            ),
-            goals=[
-                (
-                    "goal",
-                    t.pair(
-                        "Verstehen, was Kommunale Labore sozialer Innovation leisten können",
-                        "Understand what municipal labs of social innovation can achieve",
-                    ),
-                ),
-                (
-                    "goal",
-                    t.pair(
-                        "Nach allen vier Teilen selbst ein Labor gründen können",
-                        "Be able to found a lab yourself after all four parts",
-                    ),
-                ),
-            ],
-            description=[
-                (
-                    "paragraph",
-                    t.paragraphs(
-                        (
-                            "Die Städte Dortmund und Wuppertal teilen ihre Erfahrungen aus dem "
-                            "Projekt KoSI-Lab mit Verwaltung, Politik und Stadtgesellschaft "
-                            "anderer Kommunen.",
-                            "The cities of Dortmund and Wuppertal share their experience from "
-                            "the KoSI-Lab project with the administration, politicians and "
-                            "local society of other municipalities.",
-                        ),
-                    ),
-                )
-            ],
-        ),
-    )
-
-    def speaker(
-        position, name, role_de, role_en, organisation_de, organisation_en, actor_slug=None
-    ):
-        return EventSpeaker(
-            sort_order=position,
-            name=name,
-            role=t.pair(role_de, role_en),
-            organisation=t.pair(organisation_de, organisation_en),
-            actor=actors.get(actor_slug),
-        )
-
-    def agenda(*entries):
-        return [
-            AgendaItem(sort_order=position, time=datetime.time(hour, minute), item=t.pair(de, en))
-            for position, ((hour, minute), de, en) in enumerate(entries)
-        ]
-
-    common_goals_part_two = [
+SERIES = {
+    "title": (
+        "Werkstattreihe: Labore sozialer Innovation",
+        "Workshop series: Labs of social innovation",
+    ),
+    "slug": (
+        "werkstattreihe-labore-sozialer-innovation",
+        "workshop-series-labs-of-social-innovation",
+    ),
+    "teaser": (
+        "In vier Werkstätten lernen Kommunen, ein eigenes Labor sozialer Innovation aufzubauen.",
+        "In four workshops, municipalities learn to build a lab of social innovation of their own.",
+    ),
+    "goals": [
         (
-            "goal",
-            t.pair(
+            "Verstehen, was Kommunale Labore sozialer Innovation leisten können",
+            "Understand what municipal labs of social innovation can achieve",
+        ),
+        (
+            "Nach allen vier Teilen selbst ein Labor gründen können",
+            "Be able to found a lab yourself after all four parts",
+        ),
+    ],
+    "description": [
+        (
+            "Die Städte Dortmund und Wuppertal teilen ihre Erfahrungen aus dem Projekt KoSI-Lab "
+            "mit Verwaltung, Politik und Stadtgesellschaft anderer Kommunen.",
+            "The cities of Dortmund and Wuppertal share their experience from the KoSI-Lab "
+            "project with the administration, politicians and local society of other "
+            "municipalities.",
+        ),
+    ],
+}
+
+NORDSTADT = {
+    "venue_name": ("Quartierswerkstatt Nordstadt", "Nordstadt neighbourhood workshop"),
+    "venue_address": ("Musterstraße 12\n44147 Dortmund", "Musterstraße 12\n44147 Dortmund"),
+}
+
+# Workshops: texts as (de, en) pairs; "day" as (the day it counts from, days after it) and
+# "hours" as (start, end); "speakers" as (name, role, organisation, actor slug).
+PARTS = [
+    {
+        "title": ("1. Werkstatt: Grundlagen", "Workshop 1: Foundations"),
+        "slug": ("grundlagen", "foundations"),
+        "part_number": 1,
+        "day": ("today", -45),
+        "hours": (10, 15),
+        "teaser": (
+            "Was ist ein Kommunales Labor sozialer Innovation, und wozu braucht eine Stadt es?",
+            "What is a municipal lab of social innovation, and why does a city need one?",
+        ),
+        "venue_name": ("Rathaus Dortmund, Bürgersaal", "Dortmund City Hall, citizens' hall"),
+        "venue_address": ("Friedensplatz 1\n44135 Dortmund", "Friedensplatz 1\n44135 Dortmund"),
+        "event_format": EventFormat.IN_PERSON,
+    },
+    {
+        "title": ("2. Werkstatt: Konzeptentwicklung", "Workshop 2: Concept development"),
+        "slug": ("konzeptentwicklung", "concept-development"),
+        "part_number": 2,
+        "day": ("part_two", 0),
+        "hours": (10, 16),
+        "teaser": (
+            "Aufbauend auf der ersten Werkstatt skizzieren wir, wie ein KoSI-Lab konkret "
+            "entworfen wird: Anforderungen, Aufgaben, Strukturen und Beteiligte.",
+            "Building on the first workshop, we outline how a KoSI-Lab is designed in practice: "
+            "requirements, tasks, structures and participants.",
+        ),
+        **NORDSTADT,
+        "event_format": EventFormat.HYBRID,
+        "online_note": (
+            "Sie können auch online teilnehmen; den Zugang erhalten Sie nach der Anmeldung.",
+            "You can also take part online; you receive the access details after registering.",
+        ),
+        "target_audience": (
+            "Beschäftigte aus Verwaltung und Politik, Engagierte aus der Zivilgesellschaft, "
+            "Wirtschaft und Forschung aus anderen Kommunen.",
+            "Staff from administration and politics, and committed people from civil society, "
+            "business and research in other municipalities.",
+        ),
+        "goals": [
+            (
                 "Erfahren, welchen Beitrag KoSI-Labs zu kommunalen Herausforderungen leisten",
                 "Learn what KoSI-Labs contribute to municipal challenges",
             ),
-        ),
-        (
-            "goal",
-            t.pair(
+            (
                 "Verstehen, wie ein Labor konzeptionell entwickelt wird",
                 "Understand how a lab is designed",
             ),
-        ),
-        (
-            "goal",
-            t.pair(
+            (
                 "Zivilgesellschaft, Verwaltung, Politik, Wirtschaft und Forschung einbinden",
                 "Involve civil society, administration, politics, business and research",
             ),
+        ],
+        "registration_mode": RegistrationMode.BUILT_IN,
+        "capacity": 12,
+        "organiser": "stadt-dortmund-soziales",
+        "speakers": [
+            (
+                "Aylin Demir",
+                ("Koordination des Labors", "Lab coordination"),
+                ("Stadt Dortmund", "City of Dortmund"),
+                "stadt-dortmund-soziales",
+            ),
+            (
+                "Dr. Miriam Sommer",
+                ("Moderation", "Facilitation"),
+                ("Zentrum für Beteiligungsforschung", "Zentrum für Beteiligungsforschung"),
+                "miriam-sommer",
+            ),
+            (
+                "Jonas Krüger",
+                ("Quartiersmanagement", "Neighbourhood management"),
+                ("Stadt Wuppertal", "City of Wuppertal"),
+                "stadt-wuppertal-quartiersentwicklung",
+            ),
+        ],
+        "agenda": [
+            ((10, 0), ("Ankommen und Begrüßung", "Arrival and welcome")),
+            ((10, 30), ("Was ein KoSI-Lab leisten kann", "What a KoSI-Lab can achieve")),
+            ((12, 0), ("Mittagspause", "Lunch break")),
+            ((13, 0), ("Arbeitsgruppen: Akteure einbinden", "Working groups: involving actors")),
+            ((15, 30), ("Ausblick auf die 3. Werkstatt", "Outlook on workshop 3")),
+        ],
+        "labs": ["aelter-werden-in-der-nordstadt", "gemeinsam-im-quartier"],
+    },
+    {
+        "title": ("3. Werkstatt: Aufbau", "Workshop 3: Set-up"),
+        "slug": ("aufbau", "set-up"),
+        "part_number": 3,
+        "day": ("part_two", 91),
+        "hours": (10, 15),
+        "teaser": (
+            "Vom Konzept zum arbeitenden Labor: Räume, Rollen und erste Vorhaben.",
+            "From concept to working lab: rooms, roles and first projects.",
         ),
-    ]
+        "venue_name": ("Stadtteiltreff Ölberg", "Ölberg community centre"),
+        "venue_address": ("Beispielweg 3\n42105 Wuppertal", "Beispielweg 3\n42105 Wuppertal"),
+        "event_format": EventFormat.IN_PERSON,
+        "organiser": "stadt-wuppertal-quartiersentwicklung",
+        "registration_mode": RegistrationMode.EXTERNAL,
+        "registration_url": "https://example.org/anmeldung-werkstatt-3",
+        "labs": ["gemeinsam-im-quartier"],
+    },
+    {
+        "title": ("4. Werkstatt: Verstetigung", "Workshop 4: Consolidation"),
+        "slug": ("verstetigung", "consolidation"),
+        "part_number": 4,
+        "day": ("part_two", 182),
+        "hours": (10, 15),
+        "teaser": (
+            "Wie ein Labor dauerhaft Teil der Kommune wird.",
+            "How a lab becomes a lasting part of the municipality.",
+        ),
+        "event_format": EventFormat.ONLINE,
+        "online_note": (
+            "Die Werkstatt findet als Videokonferenz statt.",
+            "The workshop takes place as a video conference.",
+        ),
+    },
+]
 
-    parts = [
-        dict(
-            title=t.pair("1. Werkstatt: Grundlagen", "Workshop 1: Foundations"),
-            slug=t.pair("grundlagen", "foundations"),
-            part_number=1,
-            start=at(today - datetime.timedelta(days=45), 10),
-            end=at(today - datetime.timedelta(days=45), 15),
-            teaser=t.pair(
-                "Was ist ein Kommunales Labor sozialer Innovation, und wozu braucht eine Stadt es?",
-                "What is a municipal lab of social innovation, and why does a city need one?",
-            ),
-            venue_name=t.pair("Rathaus Dortmund, Bürgersaal", "Dortmund City Hall, citizens' hall"),
-            venue_address=t.pair(
-                "Friedensplatz 1\n44135 Dortmund", "Friedensplatz 1\n44135 Dortmund"
-            ),
-            event_format=EventFormat.IN_PERSON,
+SINGLE_EVENTS = [
+    {
+        "title": (
+            "Digitale Sprechstunde: Fragen zum Laboraufbau",
+            "Online consultation: questions about setting up a lab",
         ),
-        dict(
-            title=t.pair("2. Werkstatt: Konzeptentwicklung", "Workshop 2: Concept development"),
-            slug=t.pair("konzeptentwicklung", "concept-development"),
-            part_number=2,
-            start=at(part_two, 10),
-            end=at(part_two, 16),
-            teaser=t.pair(
-                "Aufbauend auf der ersten Werkstatt skizzieren wir, wie ein KoSI-Lab konkret "
-                "entworfen wird: Anforderungen, Aufgaben, Strukturen und Beteiligte.",
-                "Building on the first workshop, we outline how a KoSI-Lab is designed in "
-                "practice: requirements, tasks, structures and participants.",
-            ),
-            venue_name=t.pair("Quartierswerkstatt Nordstadt", "Nordstadt neighbourhood workshop"),
-            venue_address=t.pair(
-                "Musterstraße 12\n44147 Dortmund", "Musterstraße 12\n44147 Dortmund"
-            ),
-            event_format=EventFormat.HYBRID,
-            online_note=t.pair(
-                "Sie können auch online teilnehmen; den Zugang erhalten Sie nach der Anmeldung.",
-                "You can also take part online; you receive the access details after registering.",
-            ),
-            target_audience=t.pair(
-                "Beschäftigte aus Verwaltung und Politik, Engagierte aus der Zivilgesellschaft, "
-                "Wirtschaft und Forschung aus anderen Kommunen.",
-                "Staff from administration and politics, and committed people from civil "
-                "society, business and research in other municipalities.",
-            ),
-            goals=common_goals_part_two,
-            registration_mode=RegistrationMode.BUILT_IN,
-            capacity=12,
-            organiser=actors["stadt-dortmund-soziales"],
-            speakers=[
-                speaker(
-                    0,
-                    "Aylin Demir",
-                    "Koordination des Labors",
-                    "Lab coordination",
-                    "Stadt Dortmund",
-                    "City of Dortmund",
-                    "stadt-dortmund-soziales",
-                ),
-                speaker(
-                    1,
-                    "Dr. Miriam Sommer",
-                    "Moderation",
-                    "Facilitation",
-                    "Zentrum für Beteiligungsforschung",
-                    "Zentrum für Beteiligungsforschung",
-                    "miriam-sommer",
-                ),
-                speaker(
-                    2,
-                    "Jonas Krüger",
-                    "Quartiersmanagement",
-                    "Neighbourhood management",
-                    "Stadt Wuppertal",
-                    "City of Wuppertal",
-                    "stadt-wuppertal-quartiersentwicklung",
-                ),
-            ],
-            agenda_items=agenda(
-                ((10, 0), "Ankommen und Begrüßung", "Arrival and welcome"),
-                ((10, 30), "Was ein KoSI-Lab leisten kann", "What a KoSI-Lab can achieve"),
-                ((12, 0), "Mittagspause", "Lunch break"),
-                ((13, 0), "Arbeitsgruppen: Akteure einbinden", "Working groups: involving actors"),
-                ((15, 30), "Ausblick auf die 3. Werkstatt", "Outlook on workshop 3"),
-            ),
-            related=["aelter-werden-in-der-nordstadt", "gemeinsam-im-quartier"],
+        "slug": ("digitale-sprechstunde", "online-consultation"),
+        "teaser": (
+            "Eine Stunde für Ihre Fragen an das Projektteam.",
+            "An hour for your questions to the project team.",
         ),
-        dict(
-            title=t.pair("3. Werkstatt: Aufbau", "Workshop 3: Set-up"),
-            slug=t.pair("aufbau", "set-up"),
-            part_number=3,
-            start=at(part_two + datetime.timedelta(days=91), 10),
-            end=at(part_two + datetime.timedelta(days=91), 15),
-            teaser=t.pair(
-                "Vom Konzept zum arbeitenden Labor: Räume, Rollen und erste Vorhaben.",
-                "From concept to working lab: rooms, roles and first projects.",
-            ),
-            venue_name=t.pair("Stadtteiltreff Ölberg", "Ölberg community centre"),
-            venue_address=t.pair(
-                "Beispielweg 3\n42105 Wuppertal", "Beispielweg 3\n42105 Wuppertal"
-            ),
-            event_format=EventFormat.IN_PERSON,
-            organiser=actors["stadt-wuppertal-quartiersentwicklung"],
-            registration_mode=RegistrationMode.EXTERNAL,
-            registration_url="https://example.org/anmeldung-werkstatt-3",
-            related=["gemeinsam-im-quartier"],
+        "day": ("today", 20),
+        "hours": (16, 17),
+        "event_format": EventFormat.ONLINE,
+        "online_url": "https://example.org/sprechstunde",
+        "organiser": "stadt-dortmund-soziales",
+    },
+    {
+        "title": ("Exkursion ins Nordstadt-Labor", "Excursion to the Nordstadt lab"),
+        "slug": ("exkursion-nordstadt", "excursion-nordstadt"),
+        "teaser": (
+            "Ein Rundgang durch das Dortmunder Labor – leider abgesagt.",
+            "A tour of the Dortmund lab – unfortunately cancelled.",
         ),
-        dict(
-            title=t.pair("4. Werkstatt: Verstetigung", "Workshop 4: Consolidation"),
-            slug=t.pair("verstetigung", "consolidation"),
-            part_number=4,
-            start=at(part_two + datetime.timedelta(days=182), 10),
-            end=at(part_two + datetime.timedelta(days=182), 15),
-            teaser=t.pair(
-                "Wie ein Labor dauerhaft Teil der Kommune wird.",
-                "How a lab becomes a lasting part of the municipality.",
-            ),
-            event_format=EventFormat.ONLINE,
-            online_note=t.pair(
-                "Die Werkstatt findet als Videokonferenz statt.",
-                "The workshop takes place as a video conference.",
-            ),
-        ),
-    ]
-    built = []
-    for fields in parts:
-        related = fields.pop("related", [])
-        built.append(
-            builder.page(series, EventPage(**fields, related_labs=[labs[slug] for slug in related]))
-        )
-    add_registrations(built[1])
+        "day": ("today", 34),
+        "hours": (14, 17),
+        "status": EventStatus.CANCELLED,
+        **NORDSTADT,
+        "cost_note": ("5 Euro für den Imbiss", "5 euros for snacks"),
+        "labs": ["aelter-werden-in-der-nordstadt"],
+    },
+]
 
-    online_day = today + datetime.timedelta(days=20)
-    builder.page(
+TEXT_FIELDS = (
+    "title",
+    "slug",
+    "teaser",
+    "venue_name",
+    "venue_address",
+    "online_note",
+    "target_audience",
+    "cost_note",
+)
+PLAIN_FIELDS = (
+    "part_number",
+    "event_format",
+    "status",
+    "online_url",
+    "registration_mode",
+    "registration_url",
+    "capacity",
+)
+
+
+def build(builder):
+    t = builder.texts
+    index = builder.home.get_children().type(EventIndexPage).first().specific
+    today = timezone.localdate()
+    days = {"today": today, "part_two": next_february_22(today)}
+    series = builder.page(
         index,
-        EventPage(
-            title=t.pair(
-                "Digitale Sprechstunde: Fragen zum Laboraufbau",
-                "Online consultation: questions about setting up a lab",
-            ),
-            slug=t.pair("digitale-sprechstunde", "online-consultation"),
-            teaser=t.pair(
-                "Eine Stunde für Ihre Fragen an das Projektteam.",
-                "An hour for your questions to the project team.",
-            ),
-            start=at(online_day, 16),
-            end=at(online_day, 17),
-            event_format=EventFormat.ONLINE,
-            online_url="https://example.org/sprechstunde",
-            organiser=actors["stadt-dortmund-soziales"],
+        EventSeriesPage(
+            title=t.pair(*SERIES["title"]),
+            slug=t.pair(*SERIES["slug"]),
+            teaser=t.pair(*SERIES["teaser"]),
+            goals=[("goal", t.pair(*goal)) for goal in SERIES["goals"]],
+            description=[("paragraph", t.paragraphs(*SERIES["description"]))],
         ),
     )
-    excursion_day = today + datetime.timedelta(days=34)
-    builder.page(
-        index,
-        EventPage(
-            title=t.pair("Exkursion ins Nordstadt-Labor", "Excursion to the Nordstadt lab"),
-            slug=t.pair("exkursion-nordstadt", "excursion-nordstadt"),
-            teaser=t.pair(
-                "Ein Rundgang durch das Dortmunder Labor – leider abgesagt.",
-                "A tour of the Dortmund lab – unfortunately cancelled.",
-            ),
-            start=at(excursion_day, 14),
-            end=at(excursion_day, 17),
-            status=EventStatus.CANCELLED,
-            venue_name=t.pair("Quartierswerkstatt Nordstadt", "Nordstadt neighbourhood workshop"),
-            venue_address=t.pair(
-                "Musterstraße 12\n44147 Dortmund", "Musterstraße 12\n44147 Dortmund"
-            ),
-            cost_note=t.pair("5 Euro für den Imbiss", "5 euros for snacks"),
-            related_labs=[labs["aelter-werden-in-der-nordstadt"]],
-        ),
+    parts = [builder.page(series, event_page(builder, part, days)) for part in PARTS]
+    add_registrations(parts[1])
+    for event in SINGLE_EVENTS:
+        builder.page(index, event_page(builder, event, days))
+
+
+def event_page(builder, event: dict, days: dict) -> EventPage:
+    """An EventPage from one entry of PARTS or SINGLE_EVENTS, its texts registered for the
+    translation."""
+    t = builder.texts
+    german = builder.german
+    actors = {actor.slug: actor for actor in ActorPage.objects.filter(locale=german)}
+    labs = {lab.slug: lab for lab in LabPage.objects.filter(locale=german)}
+    counted_from, offset = event["day"]
+    day = days[counted_from] + datetime.timedelta(days=offset)
+    start_hour, end_hour = event["hours"]
+    return EventPage(
+        **{field: t.pair(*event[field]) for field in TEXT_FIELDS if field in event},
+        **{field: event[field] for field in PLAIN_FIELDS if field in event},
+        start=at(day, start_hour),
+        end=at(day, end_hour),
+        goals=[("goal", t.pair(*goal)) for goal in event.get("goals", [])],
+        organiser=actors.get(event.get("organiser")),
+        speakers=[
+            EventSpeaker(
+                sort_order=position,
+                name=name,
+                role=t.pair(*role),
+                organisation=t.pair(*organisation),
+                actor=actors.get(actor),
+            )
+            for position, (name, role, organisation, actor) in enumerate(event.get("speakers", []))
+        ],
+        agenda_items=[
+            AgendaItem(sort_order=position, time=datetime.time(*time), item=t.pair(*item))
+            for position, (time, item) in enumerate(event.get("agenda", []))
+        ],
+        related_labs=[labs[slug] for slug in event.get("labs", [])],
     )
 
 

@@ -180,10 +180,161 @@ ACTORS = [
     ),
 ]
 
+# Each lab: German and English text as (de, en) pairs; partners as (actor slug, role).
+LABS = [
+    {
+        "title": ("Älter werden in der Nordstadt", "Growing older in the Nordstadt"),
+        "slug": ("aelter-werden-in-der-nordstadt", "growing-older-in-the-nordstadt"),
+        "teaser": (
+            "Wie können ältere Menschen in der Dortmunder Nordstadt gut und nicht allein leben?",
+            "How can older people in Dortmund's Nordstadt live well and not alone?",
+        ),
+        "city": ("Dortmund", "Dortmund"),
+        "challenge": (
+            "Demografischer Wandel: Immer mehr ältere Menschen leben allein und verlieren den "
+            "Kontakt zur Nachbarschaft.",
+            "Demographic change: more and more older people live alone and lose touch with "
+            "their neighbourhood.",
+        ),
+        "goals": [
+            (
+                "Treffpunkte schaffen, die ältere Menschen zu Fuß erreichen",
+                "Create meeting places older people can reach on foot",
+            ),
+            (
+                "Hilfsangebote von Stadt, Vereinen und Nachbarschaft bündeln",
+                "Bring together help from the city, associations and neighbours",
+            ),
+            (
+                "Ältere Menschen selbst an allen Entscheidungen beteiligen",
+                "Involve older people themselves in every decision",
+            ),
+        ],
+        "approach": [
+            (
+                "Im Labor planen Verwaltung, Bezirkspolitik, Vereine, eine Wohnungsgenossenschaft "
+                "und Forschende gemeinsam mit Bewohnerinnen und Bewohnern.",
+                "In the lab, the administration, district politicians, associations, a housing "
+                "cooperative and researchers plan together with residents.",
+            ),
+            (
+                "Neue Ideen werden im Kleinen erprobt, etwa ein offener Mittagstisch oder ein "
+                "Besuchsdienst, und erst dann verstetigt.",
+                "New ideas are tried out on a small scale, such as an open lunch table or a "
+                "visiting service, and only then made permanent.",
+            ),
+        ],
+        "phase": Phase.SETUP,
+        "start_date": datetime.date(2023, 3, 1),
+        "place_name": ("Quartierswerkstatt Nordstadt", "Nordstadt neighbourhood workshop"),
+        "address": ("Musterstraße 12\n44147 Dortmund", "Musterstraße 12\n44147 Dortmund"),
+        "contacts": [
+            {
+                "name": ("Aylin Demir", "Aylin Demir"),
+                "role": ("Koordination des Labors", "Lab coordination"),
+                "email": "nordstadt-lab@example.org",
+                "phone": "+49 231 000001",
+            }
+        ],
+        "partners": [
+            ("stadt-dortmund-soziales", PartnerRole.LEAD),
+            ("nachbarschaftsverein-nordstadt", PartnerRole.PARTNER),
+            ("seniorenbuero-innenstadt-nord", PartnerRole.PARTNER),
+            ("bezirksvertretung-innenstadt-nord", PartnerRole.CONTRIBUTOR),
+            ("wohnungsgenossenschaft-nordstadt", PartnerRole.PARTNER),
+            ("quartiersladen", PartnerRole.CONTRIBUTOR),
+            ("institut-stadt-und-alter", PartnerRole.PARTNER),
+        ],
+        "topics": ["demografie", "nachbarschaft", "beteiligung"],
+        "illustration": ["#f4efe6", "#005a9c", "#f2b134", "#2f6b3a"],
+        "seed": 11,
+    },
+    {
+        "title": ("Gemeinsam im Quartier", "Together in the neighbourhood"),
+        "slug": ("gemeinsam-im-quartier", "together-in-the-neighbourhood"),
+        "teaser": (
+            "Alt und Jung in Wuppertal entwickeln Nachbarschaftshilfe, die bleibt.",
+            "Old and young people in Wuppertal develop neighbourly help that lasts.",
+        ),
+        "city": ("Wuppertal", "Wuppertal"),
+        "challenge": (
+            "Nachbarschaftliche Unterstützung bricht weg, weil Familien wegziehen und "
+            "Ehrenamtliche älter werden.",
+            "Neighbourly support is disappearing because families move away and volunteers "
+            "are getting older.",
+        ),
+        "goals": [
+            (
+                "Jüngere und ältere Menschen im Quartier zusammenbringen",
+                "Bring younger and older people in the neighbourhood together",
+            ),
+            (
+                "Ein Konzept für eine dauerhafte Nachbarschaftsbörse entwickeln",
+                "Develop a concept for a lasting neighbourhood exchange",
+            ),
+        ],
+        "approach": [
+            (
+                "Das Wuppertaler Labor steht am Anfang: In Werkstätten sammeln die Beteiligten "
+                "Bedarfe und entwerfen gemeinsam ein Konzept.",
+                "The Wuppertal lab is at the beginning: in workshops, the participants gather "
+                "needs and draft a concept together.",
+            ),
+        ],
+        "phase": Phase.CONCEPT,
+        "start_date": datetime.date(2023, 9, 1),
+        "place_name": ("Stadtteiltreff Ölberg", "Ölberg community centre"),
+        "address": ("Beispielweg 3\n42105 Wuppertal", "Beispielweg 3\n42105 Wuppertal"),
+        "contacts": [
+            {
+                "name": ("Jonas Krüger", "Jonas Krüger"),
+                "role": ("Quartiersmanagement", "Neighbourhood management"),
+                "email": "oelberg-lab@example.org",
+            }
+        ],
+        "partners": [
+            ("stadt-wuppertal-quartiersentwicklung", PartnerRole.LEAD),
+            ("seniorenforum-wuppertal", PartnerRole.PARTNER),
+            ("jugendforum-oelberg", PartnerRole.PARTNER),
+            ("sozialausschuss-wuppertal", PartnerRole.CONTRIBUTOR),
+            ("jugendrat-wuppertal", PartnerRole.CONTRIBUTOR),
+            ("handwerk-im-tal", PartnerRole.PARTNER),
+            ("zentrum-beteiligungsforschung", PartnerRole.PARTNER),
+            ("miriam-sommer", PartnerRole.CONTRIBUTOR),
+        ],
+        "topics": ["nachbarschaft", "beteiligung", "digitalisierung"],
+        "illustration": ["#eef3f8", "#1d4f91", "#8a1f4b", "#f2b134"],
+        "seed": 23,
+    },
+    {
+        "title": ("Lernorte im Quartier", "Places of learning in the neighbourhood"),
+        "slug": ("lernorte-im-quartier", "places-of-learning-in-the-neighbourhood"),
+        "teaser": (
+            "Eine erste Idee aus Dortmund: Schulen, Bibliothek und Vereine öffnen ihre Räume.",
+            "A first idea from Dortmund: schools, the library and associations open their rooms.",
+        ),
+        "city": ("Dortmund", "Dortmund"),
+        "challenge": (
+            "Es fehlen offene Orte, an denen Menschen jeden Alters voneinander lernen.",
+            "There are too few open places where people of all ages learn from each other.",
+        ),
+        "goals": [
+            (
+                "Klären, welche Räume abends und am Wochenende frei sind",
+                "Find out which rooms are free in the evenings and at weekends",
+            ),
+        ],
+        "phase": Phase.IDEA,
+        "partners": [
+            ("stadt-dortmund-soziales", PartnerRole.LEAD),
+            ("nachbarschaftsverein-nordstadt", PartnerRole.CONTRIBUTOR),
+        ],
+        "topics": ["bildung"],
+    },
+]
+
 PAGE_PATHS = {
-    "/home/labore/aelter-werden-in-der-nordstadt/",
-    "/home/labore/gemeinsam-im-quartier/",
-    "/home/labore/lernorte-im-quartier/",
+    *(f"/home/labore/{lab['slug'][0]}/" for lab in LABS),
     *(f"/home/akteure/{actor[0]}/" for actor in ACTORS),
 }
 
@@ -223,198 +374,48 @@ def build(builder):
             ),
         )
 
-    def partners(*entries):
-        # an explicit order: rows built in code have no sort_order otherwise
-        return [
-            LabPartner(actor=actors[slug], role=role, sort_order=position)
-            for position, (slug, role) in enumerate(entries)
-        ]
+    for lab in LABS:
+        builder.page(lab_index, lab_page(builder, lab, actors, topics))
 
-    def goals(*pairs):
-        return [("goal", t.pair(de, en)) for de, en in pairs]
-
-    builder.page(
-        lab_index,
-        LabPage(
-            title=t.pair("Älter werden in der Nordstadt", "Growing older in the Nordstadt"),
-            slug=t.pair("aelter-werden-in-der-nordstadt", "growing-older-in-the-nordstadt"),
-            teaser=t.pair(
-                "Wie können ältere Menschen in der Dortmunder Nordstadt gut und nicht allein "
-                "leben?",
-                "How can older people in Dortmund's Nordstadt live well and not alone?",
-            ),
-            city=t.pair("Dortmund", "Dortmund"),
-            challenge=t.pair(
-                "Demografischer Wandel: Immer mehr ältere Menschen leben allein und verlieren den "
-                "Kontakt zur Nachbarschaft.",
-                "Demographic change: more and more older people live alone and lose touch with "
-                "their neighbourhood.",
-            ),
-            goals=goals(
-                (
-                    "Treffpunkte schaffen, die ältere Menschen zu Fuß erreichen",
-                    "Create meeting places older people can reach on foot",
-                ),
-                (
-                    "Hilfsangebote von Stadt, Vereinen und Nachbarschaft bündeln",
-                    "Bring together help from the city, associations and neighbours",
-                ),
-                (
-                    "Ältere Menschen selbst an allen Entscheidungen beteiligen",
-                    "Involve older people themselves in every decision",
-                ),
-            ),
-            body=[
-                (
-                    "paragraph",
-                    t.paragraphs(
-                        (
-                            "Im Labor planen Verwaltung, Bezirkspolitik, Vereine, eine "
-                            "Wohnungsgenossenschaft und Forschende gemeinsam mit Bewohnerinnen "
-                            "und Bewohnern.",
-                            "In the lab, the administration, district politicians, associations, "
-                            "a housing cooperative and researchers plan together with residents.",
-                        ),
-                        (
-                            "Neue Ideen werden im Kleinen erprobt, etwa ein offener Mittagstisch "
-                            "oder ein Besuchsdienst, und erst dann verstetigt.",
-                            "New ideas are tried out on a small scale, such as an open lunch "
-                            "table or a visiting service, and only then made permanent.",
-                        ),
-                    ),
-                )
-            ],
-            phase=Phase.SETUP,
-            start_date=datetime.date(2023, 3, 1),
-            place_name=t.pair("Quartierswerkstatt Nordstadt", "Nordstadt neighbourhood workshop"),
-            address=t.pair("Musterstraße 12\n44147 Dortmund", "Musterstraße 12\n44147 Dortmund"),
-            contacts=[
-                LabContact(
-                    name=t.pair("Aylin Demir", "Aylin Demir"),
-                    role=t.pair("Koordination des Labors", "Lab coordination"),
-                    email="nordstadt-lab@example.org",
-                    phone="+49 231 000001",
-                )
-            ],
-            partners=partners(
-                ("stadt-dortmund-soziales", PartnerRole.LEAD),
-                ("nachbarschaftsverein-nordstadt", PartnerRole.PARTNER),
-                ("seniorenbuero-innenstadt-nord", PartnerRole.PARTNER),
-                ("bezirksvertretung-innenstadt-nord", PartnerRole.CONTRIBUTOR),
-                ("wohnungsgenossenschaft-nordstadt", PartnerRole.PARTNER),
-                ("quartiersladen", PartnerRole.CONTRIBUTOR),
-                ("institut-stadt-und-alter", PartnerRole.PARTNER),
-            ),
-            topics=[topics["demografie"], topics["nachbarschaft"], topics["beteiligung"]],
-            hero_image_decorative=True,  # an abstract illustration
-            hero_image=builder.image(
-                "Älter werden in der Nordstadt (Illustration)",
-                ["#f4efe6", "#005a9c", "#f2b134", "#2f6b3a"],
-                seed=11,
-            ),
-        ),
-    )
-
-    builder.page(
-        lab_index,
-        LabPage(
-            title=t.pair("Gemeinsam im Quartier", "Together in the neighbourhood"),
-            slug=t.pair("gemeinsam-im-quartier", "together-in-the-neighbourhood"),
-            teaser=t.pair(
-                "Alt und Jung in Wuppertal entwickeln Nachbarschaftshilfe, die bleibt.",
-                "Old and young people in Wuppertal develop neighbourly help that lasts.",
-            ),
-            city=t.pair("Wuppertal", "Wuppertal"),
-            challenge=t.pair(
-                "Nachbarschaftliche Unterstützung bricht weg, weil Familien wegziehen und "
-                "Ehrenamtliche älter werden.",
-                "Neighbourly support is disappearing because families move away and volunteers "
-                "are getting older.",
-            ),
-            goals=goals(
-                (
-                    "Jüngere und ältere Menschen im Quartier zusammenbringen",
-                    "Bring younger and older people in the neighbourhood together",
-                ),
-                (
-                    "Ein Konzept für eine dauerhafte Nachbarschaftsbörse entwickeln",
-                    "Develop a concept for a lasting neighbourhood exchange",
-                ),
-            ),
-            body=[
-                (
-                    "paragraph",
-                    t.paragraphs(
-                        (
-                            "Das Wuppertaler Labor steht am Anfang: In Werkstätten sammeln die "
-                            "Beteiligten Bedarfe und entwerfen gemeinsam ein Konzept.",
-                            "The Wuppertal lab is at the beginning: in workshops, the "
-                            "participants gather needs and draft a concept together.",
-                        ),
-                    ),
-                )
-            ],
-            phase=Phase.CONCEPT,
-            start_date=datetime.date(2023, 9, 1),
-            place_name=t.pair("Stadtteiltreff Ölberg", "Ölberg community centre"),
-            address=t.pair("Beispielweg 3\n42105 Wuppertal", "Beispielweg 3\n42105 Wuppertal"),
-            contacts=[
-                LabContact(
-                    name=t.pair("Jonas Krüger", "Jonas Krüger"),
-                    role=t.pair("Quartiersmanagement", "Neighbourhood management"),
-                    email="oelberg-lab@example.org",
-                )
-            ],
-            partners=partners(
-                ("stadt-wuppertal-quartiersentwicklung", PartnerRole.LEAD),
-                ("seniorenforum-wuppertal", PartnerRole.PARTNER),
-                ("jugendforum-oelberg", PartnerRole.PARTNER),
-                ("sozialausschuss-wuppertal", PartnerRole.CONTRIBUTOR),
-                ("jugendrat-wuppertal", PartnerRole.CONTRIBUTOR),
-                ("handwerk-im-tal", PartnerRole.PARTNER),
-                ("zentrum-beteiligungsforschung", PartnerRole.PARTNER),
-                ("miriam-sommer", PartnerRole.CONTRIBUTOR),
-            ),
-            topics=[topics["nachbarschaft"], topics["beteiligung"], topics["digitalisierung"]],
-            hero_image_decorative=True,  # an abstract illustration
-            hero_image=builder.image(
-                "Gemeinsam im Quartier (Illustration)",
-                ["#eef3f8", "#1d4f91", "#8a1f4b", "#f2b134"],
-                seed=23,
-            ),
-        ),
-    )
-
-    builder.page(
-        lab_index,
-        LabPage(
-            title=t.pair("Lernorte im Quartier", "Places of learning in the neighbourhood"),
-            slug=t.pair("lernorte-im-quartier", "places-of-learning-in-the-neighbourhood"),
-            teaser=t.pair(
-                "Eine erste Idee aus Dortmund: Schulen, Bibliothek und Vereine öffnen ihre Räume.",
-                "A first idea from Dortmund: schools, the library and associations open their "
-                "rooms.",
-            ),
-            city=t.pair("Dortmund", "Dortmund"),
-            challenge=t.pair(
-                "Es fehlen offene Orte, an denen Menschen jeden Alters voneinander lernen.",
-                "There are too few open places where people of all ages learn from each other.",
-            ),
-            goals=goals(
-                (
-                    "Klären, welche Räume abends und am Wochenende frei sind",
-                    "Find out which rooms are free in the evenings and at weekends",
-                ),
-            ),
-            phase=Phase.IDEA,
-            partners=partners(
-                ("stadt-dortmund-soziales", PartnerRole.LEAD),
-                ("nachbarschaftsverein-nordstadt", PartnerRole.CONTRIBUTOR),
-            ),
-            topics=[topics["bildung"]],
-        ),
-    )
     add_review_by_link_workflow()
+
+
+def lab_page(builder, lab: dict, actors: dict, topics: dict) -> LabPage:
+    """A LabPage from one entry of LABS, its texts registered for the translation."""
+    t = builder.texts
+    texts = {
+        field: t.pair(*lab[field])
+        for field in ("title", "slug", "teaser", "city", "challenge", "place_name", "address")
+        if field in lab
+    }
+    page = LabPage(
+        **texts,
+        phase=lab["phase"],
+        start_date=lab.get("start_date"),
+        goals=[("goal", t.pair(*goal)) for goal in lab["goals"]],
+        body=[("paragraph", t.paragraphs(*lab["approach"]))] if lab.get("approach") else [],
+        contacts=[
+            LabContact(
+                name=t.pair(*contact["name"]),
+                role=t.pair(*contact["role"]),
+                email=contact["email"],
+                phone=contact.get("phone", ""),
+            )
+            for contact in lab.get("contacts", [])
+        ],
+        # an explicit order: rows built in code have no sort_order otherwise
+        partners=[
+            LabPartner(actor=actors[slug], role=role, sort_order=position)
+            for position, (slug, role) in enumerate(lab["partners"])
+        ],
+        topics=[topics[slug] for slug in lab["topics"]],
+    )
+    if "illustration" in lab:
+        page.hero_image = builder.image(
+            f"{texts['title']} (Illustration)", lab["illustration"], lab["seed"]
+        )
+        page.hero_image_decorative = True  # an abstract illustration
+    return page
 
 
 def add_review_by_link_workflow():

@@ -12,6 +12,7 @@ Idempotent: a page that exists (by slug under its parent, or by type for pages t
 once, like a directory) is kept as it is; it only gets the translations it lacks.
 """
 
+import dataclasses
 import io
 import random
 import re
@@ -27,6 +28,19 @@ from .translation import translate
 # "[Platzhalter: Name der Behörde]". The dashboard lists pages that still contain one, and
 # public pages show them highlighted.
 PLACEHOLDER = re.compile(r"\[(?:Platzhalter|Placeholder):[^\]]*\]")
+
+
+@dataclasses.dataclass(frozen=True)
+class Rich:
+    """Rich text in content data: paragraphs and an optional bullet list, each a (de, en) pair."""
+
+    paragraphs: tuple[tuple[str, str], ...] = ()
+    bullets: tuple[tuple[str, str], ...] = ()
+
+
+def rich(*paragraphs: tuple[str, str], bullets: tuple = ()) -> Rich:
+    """Rich text of (de, en) paragraph pairs and, optionally, a bullet list after them."""
+    return Rich(paragraphs, bullets)
 
 
 class Texts:
@@ -50,6 +64,22 @@ class Texts:
 
     def bullets(self, *pairs: tuple[str, str]) -> str:
         return "<ul>" + "".join(f"<li>{self.pair(de, en)}</li>" for de, en in pairs) + "</ul>"
+
+    def german(self, data):
+        """Content data in German, every (de, en) pair registered: a tuple of two strings is
+        such a pair and becomes its German text, Rich values become HTML; lists, dicts and
+        other tuples, like StreamField blocks ("heading", {…}), are walked; anything else
+        is kept."""
+        if isinstance(data, Rich):
+            bullets = self.bullets(*data.bullets) if data.bullets else ""
+            return self.paragraphs(*data.paragraphs) + bullets
+        if isinstance(data, tuple) and len(data) == 2 and all(isinstance(x, str) for x in data):
+            return self.pair(*data)
+        if isinstance(data, tuple | list):
+            return type(data)(self.german(item) for item in data)
+        if isinstance(data, dict):
+            return {key: self.german(value) for key, value in data.items()}
+        return data
 
 
 class ContentBuilder:

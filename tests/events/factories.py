@@ -1,4 +1,9 @@
-"""Factories for workshops and registrations."""
+"""Factories for workshops, workshop series, their speakers and agenda, and registrations.
+
+Workshops and series go into the site skeleton's German workshop directory unless a
+`parent` is given; a test that counts a whole directory (listing, feed, calendar) builds
+its own with EventIndexPageFactory, so the demo's workshops are not in it.
+"""
 
 import datetime
 
@@ -6,16 +11,89 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 
-from events.models import EventPage, Registration
+from events.models import (
+    AgendaItem,
+    EventIndexPage,
+    EventPage,
+    EventSeriesPage,
+    EventSpeaker,
+    Registration,
+)
+from tests.labs.factories import home
+
+
+def event_index(language="de"):
+    """The site's workshop directory in `language` (the skeleton's, the first one)."""
+    return EventIndexPage.objects.filter(locale__language_code=language).order_by("path").first()
+
+
+class EventIndexPageFactory(wagtail_factories.PageFactory):
+    """A workshop directory of its own, under the German home page."""
+
+    title = factory.Sequence(lambda n: f"Werkstätten {n}")
+    parent = factory.LazyFunction(home)
+
+    class Meta:
+        model = EventIndexPage
+
+
+class EventSeriesPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Werkstattreihe {n}")
+    parent = factory.LazyFunction(event_index)
+
+    class Meta:
+        model = EventSeriesPage
 
 
 class EventPageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Werkstatt {n}")
     start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
     end = factory.LazyAttribute(lambda event: event.start + datetime.timedelta(hours=3))
+    parent = factory.LazyFunction(event_index)
 
     class Meta:
         model = EventPage
+
+
+def series_with_parts(count, *, parent=None, **series_fields):
+    """A series with `count` numbered parts a week apart, the first one tomorrow; returns the
+    series and its parts in order."""
+    series = EventSeriesPageFactory(**series_fields, **({"parent": parent} if parent else {}))
+    first = timezone.now() + datetime.timedelta(days=1)
+    parts = [
+        EventPageFactory(
+            parent=series,
+            title=f"{number}. Teil",
+            part_number=number,
+            start=first + datetime.timedelta(weeks=number - 1),
+        )
+        for number in range(1, count + 1)
+    ]
+    return series, parts
+
+
+class EventSpeakerFactory(factory.django.DjangoModelFactory):
+    """A speaker of `event`, linked to an actor page if `actor` is given; in the event's
+    language, in the order created."""
+
+    event = None
+    name = factory.Sequence(lambda n: f"Person {n}")
+    locale = factory.LazyAttribute(lambda speaker: speaker.event.locale)
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = EventSpeaker
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    event = None
+    time = datetime.time(10, 0)
+    item = factory.Sequence(lambda n: f"Programmpunkt {n}")
+    locale = factory.LazyAttribute(lambda agenda_item: agenda_item.event.locale)
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = AgendaItem
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
