@@ -23,11 +23,13 @@ $(INSTALLED): pyproject.toml $(CONSTRAINTS)
 
 install: $(INSTALLED)
 
-## Run the demo site on http://127.0.0.1:8000 (embedded SQLite database, demo content).
+## Run the demo site on http://127.0.0.1:8000 and http://lindental.localhost:8000 (embedded
+## SQLite database, demo content of two municipalities).
 demo: $(INSTALLED)
 	$(PY) manage.py migrate --no-input
 	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py load_demo_content --admin
 	@echo "Demo site: http://$(HOST):$(PORT)/  —  admin: http://$(HOST):$(PORT)/admin/"
+	@echo "Second municipality (Lindental): http://lindental.localhost:$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the test suite (SQLite, or DATABASE_URL); then the PostgreSQL-only tests if a server answers.

@@ -222,7 +222,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
     arguments = parser.parse_args()
-    call_command("load_demo_content")
+    call_command("load_demo_content", "--single-site")
     populate(arguments.scale)
     from django.db import connection
 

@@ -241,6 +241,25 @@ SINGLE_EVENTS = [
     },
 ]
 
+# The demo's second municipality, Lindental (fictional).
+LINDENTAL_EVENT = {
+    "title": ("Dorfwerkstatt: Ideen für den Dorfladen", "Village workshop: ideas for the shop"),
+    "slug": ("dorfwerkstatt-dorfladen", "village-workshop-shop"),
+    "teaser": (
+        "Ein Abend im Rathaus: Was soll der neue Dorfladen bieten, und wer macht mit?",
+        "An evening at the town hall: what should the new village shop offer, and who joins in?",
+    ),
+    "day": ("today", 30),
+    "hours": (18, 21),
+    "venue_name": ("Rathaus Lindental, Ratssaal", "Lindental town hall, council chamber"),
+    "venue_address": ("Am Lindenplatz 1\n99999 Lindental", "Am Lindenplatz 1\n99999 Lindental"),
+    "event_format": EventFormat.IN_PERSON,
+    "registration_mode": RegistrationMode.BUILT_IN,
+    "capacity": 20,
+    "organiser": "gemeinde-lindental",
+    "labs": ["dorfladen-der-zukunft"],
+}
+
 TEXT_FIELDS = (
     "title",
     "slug",
@@ -283,13 +302,24 @@ def build(builder):
         builder.page(index, event_page(builder, event, days))
 
 
+def build_lindental(builder):
+    """The second municipality's upcoming workshop, with the built-in registration."""
+    index = builder.home.get_children().type(EventIndexPage).first().specific
+    builder.page(index, event_page(builder, LINDENTAL_EVENT, {"today": timezone.localdate()}))
+
+
 def event_page(builder, event: dict, days: dict) -> EventPage:
     """An EventPage from one entry of PARTS or SINGLE_EVENTS, its texts registered for the
     translation."""
     t = builder.texts
     german = builder.german
-    actors = {actor.slug: actor for actor in ActorPage.objects.filter(locale=german)}
-    labs = {lab.slug: lab for lab in LabPage.objects.filter(locale=german)}
+    actors = {
+        actor.slug: actor
+        for actor in ActorPage.objects.filter(locale=german).descendant_of(builder.home)
+    }
+    labs = {
+        lab.slug: lab for lab in LabPage.objects.filter(locale=german).descendant_of(builder.home)
+    }
     counted_from, offset = event["day"]
     day = days[counted_from] + datetime.timedelta(days=offset)
     start_hour, end_hour = event["hours"]

@@ -485,7 +485,7 @@ def mail_person(registration: Registration, kind: str) -> None:
             "action_label": action[1] if action else "",
             "cancel_url": link_url(page, registration, "cancel") if show_cancel else "",
             "contact_email": portal_settings.contact_email if portal_settings else "",
-            "site_name": SiteTexts.for_language(registration.language).site_name,
+            "site_name": SiteTexts.for_language(registration.language, site).site_name,
         }
         subject = single_line(str(mail["subject"]) % values)
         text = render_to_string("events/email/registration.txt", context)

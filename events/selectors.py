@@ -95,7 +95,7 @@ def event_facets(index, events, *, with_month=True) -> list[Facet]:
             counter=count_per_series,
         ),
         lab_facet(
-            index.locale_id,
+            index,
             apply=lambda queryset, lab: queryset.for_lab(lab),
             count_per_lab_key=count_per_lab,
         ),
@@ -202,8 +202,9 @@ def event_details(event, request, form=None, notice="") -> dict:
     }
 
 
-def upcoming(locale_id, limit=3):
-    events = EventPage.objects.live().public().filter(locale_id=locale_id).upcoming()
+def upcoming(home, limit=3):
+    """The next workshops under `home` (one site's home page in one language)."""
+    events = EventPage.objects.live().public().descendant_of(home).upcoming()
     return list(with_renditions(events, "hero_image", CARD_IMAGE)[:limit])
 
 

@@ -209,3 +209,28 @@ def build(builder):
     )
     home.hero_image_decorative = True  # an abstract illustration
     builder.publish(home, "Filled the home page")
+
+
+# The demo's second municipality, Lindental (fictional).
+LINDENTAL_HOME = {
+    "hero_heading": ("Labor Lindental", "Lindental lab"),
+    "hero_text": (
+        "Bürgerinnen, Vereine und Gemeinde entwickeln gemeinsam die Zukunft ihres Dorfes.",
+        "Residents, associations and the municipality shape their village's future together.",
+    ),
+    "teaser": (
+        "Das Labor sozialer Innovation der Gemeinde Lindental.",
+        "The lab of social innovation of the municipality of Lindental.",
+    ),
+}
+
+
+def build_lindental(builder):
+    home = builder.home
+    if home.hero_heading:
+        return  # filled before, maybe edited since
+    builder.texts.pair(home.title, "Home")
+    builder.texts.pair(home.slug, f"{home.slug}-en")
+    for field, value in builder.texts.german(LINDENTAL_HOME).items():
+        setattr(home, field, value)
+    builder.publish(home, "Filled the home page of Lindental")

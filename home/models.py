@@ -66,7 +66,7 @@ class HomePage(HeroImageMixin, BasePage):
         from labs import selectors as labs
 
         context = super().get_context(request, *args, **kwargs)
-        context["upcoming_events"] = events.upcoming(self.locale_id)
+        context["upcoming_events"] = events.upcoming(self)
         context["featured_labs"] = labs.featured_labs(self, request)
         context["partners"] = labs.partner_strip(self)
         context["directories"] = labs.directories(self)

@@ -333,6 +333,55 @@ LABS = [
     },
 ]
 
+# The demo's second municipality, Lindental (fictional): one lab, two partners.
+LINDENTAL_ACTORS = [
+    (
+        "dorfverein-lindental",
+        "Dorfverein Lindental e. V.",
+        Sector.CIVIL_SOCIETY,
+        ActorKind.ORGANISATION,
+        "Lindental",
+        "Hält das Dorfleben zusammen: Feste, Nachbarschaftshilfe und der Bürgerbus.",
+        "Keeps village life together: festivals, neighbourly help and the community bus.",
+        "#6b4e16",
+    ),
+    (
+        "gemeinde-lindental",
+        "Gemeinde Lindental, Bürgermeisteramt",
+        Sector.ADMINISTRATION,
+        ActorKind.ORGANISATION,
+        "Lindental",
+        "Die Gemeindeverwaltung koordiniert das Labor und stellt Räume im Rathaus.",
+        "The municipal administration coordinates the lab and provides rooms in the town hall.",
+        "#1f6b3a",
+    ),
+]
+LINDENTAL_LAB = {
+    "title": ("Dorfladen der Zukunft", "The village shop of the future"),
+    "slug": ("dorfladen-der-zukunft", "village-shop-of-the-future"),
+    "teaser": (
+        "Wie bekommt Lindental wieder einen Ort zum Einkaufen und Treffen?",
+        "How can Lindental get a place to shop and meet again?",
+    ),
+    "city": ("Lindental", "Lindental"),
+    "challenge": (
+        "Der letzte Laden hat geschlossen; ältere Menschen ohne Auto versorgen sich schwer.",
+        "The last shop has closed; older people without a car find it hard to get supplies.",
+    ),
+    "goals": [
+        (
+            "Ein Konzept für einen gemeinschaftlich betriebenen Dorfladen",
+            "A concept for a community-run village shop",
+        ),
+    ],
+    "phase": Phase.CONCEPT,
+    "partners": [
+        ("gemeinde-lindental", PartnerRole.LEAD),
+        ("dorfverein-lindental", PartnerRole.PARTNER),
+    ],
+    "topics": ["nachbarschaft"],
+}
+
 PAGE_PATHS = {
     *(f"/home/labore/{lab['slug'][0]}/" for lab in LABS),
     *(f"/home/akteure/{actor[0]}/" for actor in ACTORS),
@@ -351,33 +400,44 @@ def build(builder):
         t.pair(slug, slug)
         topics[slug] = builder.snippet(Topic, {"slug": slug}, name=name)
 
-    actors = {}
-    for slug, name, sector, kind, city, description, english, colour in ACTORS:
-        t.pair(name, name)
-        t.pair(slug, slug)
-        t.pair(city, city)
-        t.pair(description, english)
-        initials = "".join(word[0] for word in name.split() if word[0].isupper())[:2]
-        actors[slug] = builder.page(
-            actor_index,
-            ActorPage(
-                title=name,
-                slug=slug,
-                sector=sector,
-                kind=kind,
-                city=city,
-                description=description,
-                logo=None
-                if kind == ActorKind.PERSON
-                else builder.logo(f"Logo {name}", initials, colour),
-                website=f"https://{slug}.example.org/",
-            ),
-        )
-
+    actors = {actor[0]: builder.page(actor_index, actor_page(builder, actor)) for actor in ACTORS}
     for lab in LABS:
         builder.page(lab_index, lab_page(builder, lab, actors, topics))
 
     add_review_by_link_workflow()
+
+
+def build_lindental(builder):
+    """The second municipality's lab and its two partners (see portal/demo.py)."""
+    lab_index = builder.home.get_children().type(LabIndexPage).first().specific
+    actor_index = builder.home.get_children().type(ActorIndexPage).first().specific
+    actors = {
+        actor[0]: builder.page(actor_index, actor_page(builder, actor))
+        for actor in LINDENTAL_ACTORS
+    }
+    topics = {topic.slug: topic for topic in Topic.objects.filter(locale=builder.german)}
+    builder.page(lab_index, lab_page(builder, LINDENTAL_LAB, actors, topics))
+
+
+def actor_page(builder, actor: tuple) -> ActorPage:
+    """An ActorPage from one entry of ACTORS, its texts registered for the translation."""
+    t = builder.texts
+    slug, name, sector, kind, city, description, english, colour = actor
+    t.pair(name, name)
+    t.pair(slug, slug)
+    t.pair(city, city)
+    t.pair(description, english)
+    initials = "".join(word[0] for word in name.split() if word[0].isupper())[:2]
+    return ActorPage(
+        title=name,
+        slug=slug,
+        sector=sector,
+        kind=kind,
+        city=city,
+        description=description,
+        logo=None if kind == ActorKind.PERSON else builder.logo(f"Logo {name}", initials, colour),
+        website=f"https://{slug}.example.org/",
+    )
 
 
 def lab_page(builder, lab: dict, actors: dict, topics: dict) -> LabPage:

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter, Facet, Option, paginate
@@ -146,8 +147,9 @@ def lab_details(lab, request) -> dict:
     }
 
 
-def lab_facet(locale_id, apply, count_per_lab_key) -> Facet:
-    """The "lab" filter of a directory: the labs of one language as options (by page id).
+def lab_facet(index, apply, count_per_lab_key) -> Facet:
+    """The "lab" filter of the directory `index`: the labs of its site and language as
+    options (by page id).
 
     Relations to labs point at the German lab page in every language, so `apply(queryset,
     lab)` and `count_per_lab_key(queryset)` (returning {lab translation key: count}) match
@@ -157,7 +159,7 @@ def lab_facet(locale_id, apply, count_per_lab_key) -> Facet:
     rows = (
         LabPage.objects.live()
         .public()
-        .filter(locale_id=locale_id)
+        .filter(path__startswith=index.path[: 2 * Page.steplen])  # under its home page
         .order_by("sort_title")
         .values_list("pk", "title", "translation_key", named=True)
     )
@@ -198,7 +200,7 @@ def actor_directory(index, request) -> dict:
             count_by="sector",
         ),
         lab_facet(
-            index.locale_id,
+            index,
             apply=lambda queryset, lab: queryset.in_lab(lab),
             count_per_lab_key=count_actors_per_lab,
         ),
@@ -233,7 +235,7 @@ def featured_labs(home, request, limit: int = 3) -> list[LabPage]:
     if chosen:
         labs = [lab for lab in localize(chosen, queryset=queryset) if lab][:limit]
     else:
-        newest = queryset.filter(locale_id=home.locale_id).order_by("-first_published_at")
+        newest = queryset.descendant_of(home).order_by("-first_published_at")
         labs = list(newest[:limit])
     return annotate_lab_cards(labs)
 
@@ -252,7 +254,8 @@ def partner_strip(home, limit: int = 12) -> list[ActorPage]:
     actors = (
         ActorPage.objects.live()
         .public()
-        .filter(locale_id=home.locale_id, logo__isnull=False)
+        .descendant_of(home)
+        .filter(logo__isnull=False)
         .taking_part()
         .order_by("sort_title")
     )

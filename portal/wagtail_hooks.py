@@ -15,7 +15,7 @@ class SiteTextsViewSet(SnippetViewSet):
     model = SiteTexts
     icon = "globe"
     menu_label = _("Site texts")
-    list_display = ["site_name", "municipality", "locale"]
+    list_display = ["site_name", "municipality", "site", "locale"]
 
 
 register_snippet(SiteTextsViewSet)

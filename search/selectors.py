@@ -20,6 +20,7 @@ from events.models import EventPage, EventSeriesPage
 from labs.models import ActorPage, LabPage
 from portal.delivery.cache import site_wide
 from portal.formats import normalise
+from portal.sites import in_site
 from portal.translation import localize
 
 MAX_QUERY_LENGTH = 200
@@ -62,9 +63,11 @@ def clean_query(raw: str) -> tuple[str, bool]:
     return text[:MAX_QUERY_LENGTH].strip(), len(text) > MAX_QUERY_LENGTH
 
 
-def searchable_pages(language_code: str):
+def searchable_pages(language_code: str, site):
+    """The live public pages of the site in that language (not another municipality's)."""
     locale = Locale.objects.filter(language_code=language_code).first()
-    return Page.objects.live().public().filter(locale=locale, depth__gt=1)
+    pages = Page.objects.live().public().filter(locale=locale, depth__gt=1)
+    return in_site(pages, site, language_code)
 
 
 def _robustly(run, query):
@@ -81,11 +84,11 @@ def _robustly(run, query):
             return run(words)
 
 
-def matches(query: str, language_code: str) -> list[tuple[int, int]]:
+def matches(query: str, language_code: str, site) -> list[tuple[int, int]]:
     """(page id, content type id) of the matching pages, best first: full-text matches, then
     prefix matches not found by those."""
     # two columns, not 500 full page rows
-    pages = searchable_pages(language_code).only("id", "content_type")
+    pages = searchable_pages(language_code, site).only("id", "content_type")
 
     def run(method):
         return lambda text: [
@@ -105,7 +108,7 @@ class SearchOutcome:
     type_by_content_type: dict
 
 
-def search(query: str, language_code: str, request) -> SearchOutcome:
+def search(query: str, language_code: str, request, site) -> SearchOutcome:
     """The outcome of a search. The matches are shared by all visitors until the next
     visible change (popular words and further result pages cost no search)."""
     if not query:
@@ -114,8 +117,8 @@ def search(query: str, language_code: str, request) -> SearchOutcome:
         digest = hashlib.sha256(query.encode("utf-8", "surrogateescape")).hexdigest()
         found = site_wide(
             request,
-            f"search:{language_code}:{digest}",
-            lambda: matches(query, language_code),
+            f"search:{site.pk if site else '-'}:{language_code}:{digest}",
+            lambda: matches(query, language_code, site),
             timeout=SEARCH_CACHE_SECONDS,  # any term is a new entry: keep them short-lived
         )
     type_by_content_type = _type_by_content_type()
@@ -146,7 +149,7 @@ def results_for(ids: list[int], type_by_content_type) -> list:
     return results
 
 
-def promoted_pages(query: str, language_code: str) -> list:
+def promoted_pages(query: str, language_code: str, site) -> list:
     """Editors' promoted results for this query, as pages of the visitor's language.
 
     Wagtail's promotions are not per language: a promoted German page is shown as its
@@ -158,7 +161,7 @@ def promoted_pages(query: str, language_code: str) -> list:
         return []
     promotions = Query.get(query).editors_picks.select_related("page").order_by("sort_order")
     pages = [promotion.page for promotion in promotions if promotion.page_id]
-    live = searchable_pages(language_code)
+    live = searchable_pages(language_code, site)  # another site's promoted page: left out
     localized = localize(pages, queryset=live, language_code=language_code)
     return [
         page.specific for page in localized if page and page.locale.language_code == language_code
@@ -173,17 +176,17 @@ def count_query(query: str) -> None:
         Query.get(query).add_hit()
 
 
-def suggestions(query: str, language_code: str, limit: int = 8) -> list[str]:
+def suggestions(query: str, language_code: str, site, limit: int = 8) -> list[str]:
     if len(query) < 2:
         return []
-    pages = searchable_pages(language_code)
+    pages = searchable_pages(language_code, site)
     titles = _robustly(
         lambda text: [page.title for page in pages.autocomplete(text)[:limit]], query
     )
     return list(dict.fromkeys(titles))
 
 
-def directory_links(request, language_code: str) -> list[dict]:
+def directory_links(request, language_code: str, site) -> list[dict]:
     """Where to look instead when nothing was found: the directories and the calendar."""
     from django.utils.translation import gettext
 
@@ -191,7 +194,7 @@ def directory_links(request, language_code: str) -> list[dict]:
     from labs.models import ActorIndexPage, LabIndexPage
 
     pages = (
-        searchable_pages(language_code)
+        searchable_pages(language_code, site)
         .type(LabIndexPage, ActorIndexPage, EventIndexPage)
         .specific()
         .order_by("path")

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from wagtail.models import Site
 
 from portal.filters import paginate
 
@@ -31,7 +32,8 @@ def search(request):
     if type_key and type_key not in type_keys:
         notes.append(_("The result type in the address is unknown; all types are shown."))
         type_key = ""
-    outcome = selectors.search(query, language_code, request)
+    site = Site.find_for_request(request)
+    outcome = selectors.search(query, language_code, request, site)
     ids = selectors.of_type(outcome, type_key) if type_key else outcome.ids
     page_of_ids = paginate(request, ids, PAGE_SIZE)
     # one count per search, not per result page or facet; again for each visitor who gets
@@ -61,10 +63,10 @@ def search(request):
                 {k: v for k, v in {"q": query, "type": type_key}.items() if v}
             )
         },
-        "promoted": selectors.promoted_pages(query, language_code),
+        "promoted": selectors.promoted_pages(query, language_code, site),
     }
     if query and not outcome.ids:
-        context["directories"] = selectors.directory_links(request, language_code)
+        context["directories"] = selectors.directory_links(request, language_code, site)
     response = TemplateResponse(request, "search/search.html", context)
     if counts and query:
         response.on_cache_hit = [partial(selectors.count_query, query)]
@@ -75,6 +77,10 @@ def search(request):
 def suggest(request):
     query, _shortened = selectors.clean_query(request.GET.get("q", ""))
     return JsonResponse(
-        {"suggestions": selectors.suggestions(query, translation.get_language())},
+        {
+            "suggestions": selectors.suggestions(
+                query, translation.get_language(), Site.find_for_request(request)
+            )
+        },
         headers={"Cache-Control": "max-age=60"},
     )

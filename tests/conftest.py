@@ -48,7 +48,7 @@ def django_db_setup(django_test_environment, django_db_blocker):
 
     with django_db_blocker.unblock():
         databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-        call_command("load_demo_content", stdout=io.StringIO())
+        call_command("load_demo_content", "--single-site", stdout=io.StringIO())
     yield
     with django_db_blocker.unblock():
         close_other_sessions()

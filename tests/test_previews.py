@@ -14,7 +14,7 @@ from labs.models import ActorPage, LabPage
 class PreviewTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_demo_content", stdout=io.StringIO())
+        call_command("load_demo_content", "--single-site", stdout=io.StringIO())
 
     def test_lab_page_preview_with_a_new_partner(self):
         lab = LabPage.objects.get(slug="gemeinsam-im-quartier")

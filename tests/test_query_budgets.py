@@ -523,8 +523,9 @@ BUDGETS = [
            "to look in instead (locale, public, the pages, one query per page type: 3); site, "
            "the home page's translations"),
     Budget("search form", "/de/suche/", 3, "site, cache version, the home page's translations"),
-    Budget("search suggestions", "/de/suche/vorschlaege/?q=Tes", 5,
-           "locale, public, the prefix search in a savepoint (3)"),
+    Budget("search suggestions", "/de/suche/vorschlaege/?q=Tes", 6,
+           "site (suggestions come from its pages only), locale, public, the prefix search in "
+           "a savepoint (3)"),
     Budget("sitemap", "/sitemap.xml", 5,
            "site, the home pages in all languages, public, the count and the pages"),
     Budget("robots.txt", "/robots.txt", 1, "site"),

@@ -14,8 +14,8 @@ search terms report) puts picklable callables into `response.on_cache_hit`; a hi
 
 Never cached: logged-in users and anyone with a session, requests with cookies other than
 csrftoken, non-GET requests, responses that set cookies, use the CSRF token, are private or
-not 200. The key holds the scheme, the validated host (ALLOWED_HOSTS), the path and the
-full query string, so neither junk parameters nor forwarded headers put one visitor's page
+not 200. The key holds the scheme, the site of the validated host (ALLOWED_HOSTS), the
+path and the full query string, so neither junk parameters nor forwarded headers put one visitor's page
 into another's entry; pages build absolute addresses from the site's root URL, never from
 the request (portal.delivery.http.absolute_url), so every entry is the same for everyone anyway.
 """
@@ -153,8 +153,21 @@ def bump_version() -> None:
         cache.set(VERSION_KEY, 2, timeout=None)
 
 
+def site_of(request) -> str:
+    """The id of the site serving the request's (validated) host, remembered like the
+    chrome: a page is cached per site, so every host name of one site shares its entries
+    and no two sites ever share one."""
+    from wagtail.models import Site
+
+    def find():
+        site = Site.find_for_request(request)
+        return site.pk if site is not None else "-"
+
+    return str(site_wide(request, f"site-of:{request.get_host()}", find))
+
+
 def cache_key(request, version) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = f"{request.scheme}://{site_of(request)}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"portal:page:{version}:{request.method == 'HEAD'}:{digest}"
 

@@ -5,6 +5,7 @@ Domain apps add to the go-live checklist with the hook "portal_setup_checklist":
 of the site returning items {"text": …, "url": …} (e.g. home's unfinished legal pages)."""
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -17,8 +18,9 @@ from portal.models import PortalSettings, SiteTexts
 def missing_setup(site: Site) -> list[dict]:
     """Each missing item with a link to where it is fixed."""
     items = []
+    own_or_shared = SiteTexts.objects.filter(Q(site=site) | Q(site__isnull=True))
     texts_by_language = {
-        texts.locale.language_code: texts for texts in SiteTexts.objects.select_related("locale")
+        texts.locale.language_code: texts for texts in own_or_shared.select_related("locale")
     }
     texts_url = reverse("wagtailsnippets_portal_sitetexts:list")
     for code, name in settings.LANGUAGES:

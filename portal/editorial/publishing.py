@@ -17,7 +17,17 @@ def may_publish_directly(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=settings.PORTAL_DIRECT_PUBLISH_GROUPS).exists()
+    return user.groups.filter(name__in=direct_publish_groups()).exists()
+
+
+def direct_publish_groups() -> list[str]:
+    """PORTAL_DIRECT_PUBLISH_GROUPS, and each municipality's group of that name ("Administration
+    Lindental"): its page permissions keep it to its own site."""
+    from wagtail.models import Site
+
+    names = list(settings.PORTAL_DIRECT_PUBLISH_GROUPS)
+    sites = Site.objects.filter(is_default_site=False).values_list("site_name", flat=True)
+    return names + [f"{name} {site}" for name in names for site in sites]
 
 
 def publish_approved(workflow_state, user=None):

@@ -20,7 +20,9 @@ from wagtail.models import (
     Collection,
     GroupCollectionPermission,
     GroupPagePermission,
+    GroupSitePermission,
     Page,
+    Site,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -120,32 +122,77 @@ def _permissions(names):
     return Permission.objects.filter(query)
 
 
-def ensure_roles(log=print) -> dict[str, Group]:
+def site_home_pages(site: Site) -> list[Page]:
+    """The site's home page in every language (its root page and the root's translations)."""
+    return list(site.root_page.get_translations(inclusive=True))
+
+
+def is_municipality(site: Site | None) -> bool:
+    """A site added with `setup_portal --site`; the default site keeps the plain role names."""
+    return site is not None and not site.is_default_site
+
+
+def role_name(role: Role, site: Site | None) -> str:
+    return f"{role.name} {site.site_name}" if is_municipality(site) else role.name
+
+
+def page_scope(site: Site | None) -> list[Page]:
+    """Where a site's roles get their page permissions: the root while the installation has
+    one site (every language's tree), else the site's own home pages, so one municipality's
+    staff never reach another's pages."""
+    if not is_municipality(site) and Site.objects.count() <= 1:
+        return [Page.get_first_root_node()]
+    return site_home_pages(site or Site.objects.get(is_default_site=True))
+
+
+def collection_for(site: Site | None) -> Collection:
+    """A municipality's images and documents live in a collection of its own."""
+    root = Collection.get_first_root_node()
+    if not is_municipality(site):
+        return root
+    existing = root.get_children().filter(name=site.site_name).first()
+    return existing or root.add_child(name=site.site_name)
+
+
+def model_permissions(role: Role, site: Site | None):
+    if role.permissions is not None:
+        return _permissions([*role.permissions, *app_permissions(role)])
+    if not is_municipality(site):
+        return Permission.objects.all()  # the installation's Administration
+    # A municipality's Administration edits and approves on its own site and edits its
+    # settings (a per-site permission, below); users, groups and site texts stay with the
+    # installation's Administration.
+    return _permissions([*EDITING, *app_permissions(REDAKTION), *app_permissions(FREIGABE)])
+
+
+def ensure_roles(log=print, site: Site | None = None) -> dict[str, Group]:
+    """The roles of `site` (None: the default site) with their permissions."""
     # Model permissions are created after `migrate`, by a signal; make sure they exist now.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     root_page = Page.get_first_root_node()
-    root_collection = Collection.get_first_root_node()
+    scope = page_scope(site)
+    homes = site_home_pages(site or Site.objects.get(is_default_site=True))
+    collection = collection_for(site)
     groups = {}
     for role in ROLES:
-        group, created = Group.objects.get_or_create(name=role.name)
+        name = role_name(role, site)
+        group, created = Group.objects.get_or_create(name=name)
         if created:
-            log(f"Created the role {role.name}.")
+            log(f"Created the role {name}.")
         groups[role.name] = group
-        if role.permissions is None:
-            wanted = Permission.objects.all()
-        else:
-            wanted = _permissions([*role.permissions, *app_permissions(role)])
-        group.permissions.add(*wanted)
-        home_pages = root_page.get_children()  # each language's home page
-        grants = [(root_page, codename) for codename in role.page_permissions] + [
-            (home, codename) for home in home_pages for codename in role.home_page_permissions
+        group.permissions.add(*model_permissions(role, site))
+        grants = [(page, codename) for page in scope for codename in role.page_permissions] + [
+            (home, codename) for home in homes for codename in role.home_page_permissions
         ]
-        GroupPagePermission.objects.filter(
-            group=group, page=root_page, permission__codename__in=role.home_page_permissions
-        ).delete()
+        # nothing is published at the root, outside a site; and once the installation has
+        # several sites, nothing of the root's reach is left
+        stale = GroupPagePermission.objects.filter(group=group, page=root_page)
+        if scope != [root_page]:
+            stale.delete()
+        else:
+            stale.filter(permission__codename__in=role.home_page_permissions).delete()
         for page, codename in grants:
-            # On the root (or every home page), so the pages of every language are covered.
             GroupPagePermission.objects.get_or_create(
                 group=group,
                 page=page,
@@ -155,34 +202,48 @@ def ensure_roles(log=print) -> dict[str, Group]:
             )
         for permission in _permissions(role.collection_permissions):
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission=permission
+                group=group, collection=collection, permission=permission
             )
-    for name in WAGTAIL_DEFAULT_GROUPS:
-        unused = Group.objects.filter(name=name, user__isnull=True)
+        if role is ADMINISTRATION and is_municipality(site):
+            GroupSitePermission.objects.get_or_create(
+                group=group,
+                site=site,
+                permission=Permission.objects.get(
+                    content_type__app_label="portal", codename="change_portalsettings"
+                ),
+            )
+    for old in WAGTAIL_DEFAULT_GROUPS:
+        unused = Group.objects.filter(name=old, user__isnull=True)
         if unused.exists():
             unused.delete()
-            log(f"Removed Wagtail's default group {name} (replaced by the roles).")
+            log(f"Removed Wagtail's default group {old} (replaced by the roles).")
     return groups
 
 
-def ensure_workflow(groups: dict[str, Group], log=print) -> Workflow:
-    """The two-step workflow, assigned to the root so it covers every page in every language."""
-    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+def ensure_workflow(groups: dict[str, Group], log=print, site: Site | None = None) -> Workflow:
+    """The two-step workflow: for the default site on the root, so it covers every page in
+    every language; for a municipality on its home pages, with steps only its own roles
+    decide."""
+    suffix = f" ({site.site_name})" if is_municipality(site) else ""
+    name = WORKFLOW_NAME + suffix
+    workflow, created = Workflow.objects.get_or_create(name=name)
     if created:
-        log(f"Created the workflow {WORKFLOW_NAME}.")
+        log(f"Created the workflow {name}.")
     if not workflow.active:
         workflow.active = True
         workflow.save(update_fields=["active"])
-    for order, (name, role) in enumerate(STEPS):
-        task = FourEyesApprovalTask.objects.filter(name=name).first()
+    for order, (step, role) in enumerate(STEPS):
+        task_name = f"{step} {site.site_name}" if is_municipality(site) else step
+        task = FourEyesApprovalTask.objects.filter(name=task_name).first()
         if task is None:
-            task = FourEyesApprovalTask.objects.create(name=name)
+            task = FourEyesApprovalTask.objects.create(name=task_name)
         task.groups.add(groups[role.name])
         WorkflowTask.objects.update_or_create(
             workflow=workflow, task=task, defaults={"sort_order": order}
         )
-    root_page = Page.get_first_root_node()
-    WorkflowPage.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
+    targets = site_home_pages(site) if is_municipality(site) else [Page.get_first_root_node()]
+    for page in targets:
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     default = Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW).first()
     if default is not None:
         old_tasks = [workflow_task.task for workflow_task in default.workflow_tasks.all()]

@@ -152,8 +152,18 @@ class PortalSettings(BaseSiteSetting):
 
 
 class SiteTexts(TranslatableMixin, models.Model):
-    """Texts shown on every page, one set per language (translate it like a page)."""
+    """Texts shown on every page, one set per language (translate it like a page) and per
+    site; texts without a site serve every site that has none of its own."""
 
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The municipality these texts belong to; empty: every site without texts."),
+    )
     site_name = models.CharField(_("site name"), max_length=120)
     municipality = models.CharField(
         _("municipality"), max_length=120, help_text=_("e.g. Stadt Dortmund")
@@ -170,6 +180,7 @@ class SiteTexts(TranslatableMixin, models.Model):
     )
 
     panels = [
+        FieldPanel("site"),
         FieldPanel("site_name"),
         FieldPanel("municipality"),
         FieldPanel("tagline"),
@@ -180,23 +191,33 @@ class SiteTexts(TranslatableMixin, models.Model):
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("site texts")
         verbose_name_plural = _("site texts")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "locale"], name="one_site_texts_per_language")
+        ]
 
     def __str__(self):
         return f"{self.site_name} ({self.locale})"
 
     @classmethod
-    def for_language(cls, language_code: str):
-        """The texts in that language, falling back to German, then to built-in defaults.
+    def for_language(cls, language_code: str, site=None):
+        """The site's texts in that language, falling back to German, then to the texts
+        without a site, then to built-in defaults (in one query).
 
         `other_language` names the language of texts shown in another language than asked
         for, so templates can mark them for screen readers' pronunciation.
         """
         languages = [language_code, settings.LANGUAGE_CODE]
-        candidates = cls.objects.filter(locale__language_code__in=languages)
-        by_language = {
-            texts.locale.language_code: texts for texts in candidates.select_related("locale")
+        owners = models.Q(site__isnull=True)
+        if site is not None:
+            owners |= models.Q(site=site)
+        candidates = cls.objects.filter(owners, locale__language_code__in=languages)
+        found = {
+            (texts.site_id, texts.locale.language_code): texts
+            for texts in candidates.select_related("locale")
         }
-        texts = by_language.get(languages[0]) or by_language.get(languages[1])
+        site_id = site.pk if site is not None else None
+        preference = [(owner, code) for owner in (site_id, None) for code in languages]
+        texts = next((found[key] for key in preference if key in found), None)
         if texts is None:
             return SimpleNamespace(
                 site_name=settings.WAGTAIL_SITE_NAME,

@@ -5,7 +5,8 @@ from .base import email_settings, env
 
 DEBUG = env.get_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env.get_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
-ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# ".localhost": the demo's second municipality at lindental.localhost
+ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", [".localhost", "127.0.0.1", "[::1]"])
 
 # Keep management commands readable; production logs Wagtail's page events at INFO.
 LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405

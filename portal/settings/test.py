@@ -6,7 +6,7 @@ from .base import *  # noqa: F403
 from .base import email_settings, env
 
 SECRET_KEY = "test-only-key"  # noqa: S105
-ALLOWED_HOSTS = ["localhost", "testserver", "127.0.0.1"]
+ALLOWED_HOSTS = ["localhost", "testserver", "127.0.0.1", "lindental.localhost"]
 DATABASES = {"default": env.get_database("DATABASE_URL", "sqlite:///:memory:")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -103,7 +103,8 @@ def site_texts(context):
     request = context["request"]
 
     def compute():
-        return SiteTexts.for_language(translation.get_language())
+        site = Site.find_for_request(request)
+        return SiteTexts.for_language(translation.get_language(), site)
 
     return _shared(request, "texts", compute)
 

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import Locale, Page, Site
 
@@ -82,7 +83,7 @@ def test_demo_content_is_idempotent(demo):
         return list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id"))
 
     before, revisions_before = page_count(), revisions()
-    output = run("load_demo_content")
+    output = run("load_demo_content", "--single-site")
     assert "already complete" in output
     assert page_count() == before == 70
     assert revisions() == revisions_before
@@ -91,19 +92,19 @@ def test_demo_content_is_idempotent(demo):
 def test_demo_loader_refuses_a_database_with_other_content(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     with pytest.raises(CommandError, match=r"1 page\(s\) the demo did not create.*Unser Amt"):
-        run("load_demo_content")
+        run("load_demo_content", "--single-site")
     assert page_count() == 19
 
 
 def test_demo_loader_adds_content_with_force(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
-    run("load_demo_content", "--force")
+    run("load_demo_content", "--force", "--single-site")
     assert page_count() == 19 + 52
 
 
 def test_demo_loader_reruns_on_a_demo_database_with_the_users_edits(demo):
     demo["de"].add_child(instance=ContentPageFactory.build(title="Mein Test", slug="mein-test"))
-    assert "already complete" in run("load_demo_content")
+    assert "already complete" in run("load_demo_content", "--single-site")
     assert page_count() == 71
 
 
@@ -114,3 +115,31 @@ def test_demo_loader_prints_an_admin_login_that_works(client, portal):
     assert user.is_superuser
     assert client.login(username="admin", password=password)
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_serves_a_second_municipality_once(client, demo):
+    """`make demo` (no --single-site) adds Lindental at lindental.localhost: its own trees,
+    texts, colour, lab, partners, workshop with registration, roles, workflow and editors."""
+    output = run("load_demo_content")
+    site = Site.objects.get(hostname="lindental.localhost")
+    assert site.site_name == "Lindental" and not site.is_default_site
+    assert "Created the site Lindental" in output
+    german = Page.objects.filter(depth__gte=2, locale__language_code="de")
+    own = german.filter(path__startswith=site.root_page.path)
+    # home, imprint, privacy, accessibility, easy and sign language, three directories,
+    # one lab, two actors, one workshop
+    assert own.count() == 13
+    assert german.count() == 35 + 13
+    english = Locale.objects.get(language_code="en")
+    assert all(page.get_translation(english).live for page in own)
+    home = client.get("/de/", HTTP_HOST="lindental.localhost")
+    assert "Labor Lindental" in home.content.decode()
+    assert PortalSettings.for_site(site).primary_colour == "#1f6b3a"
+    for name in ["Redaktion Lindental", "Freigabe Lindental", "Administration Lindental"]:
+        assert Group.objects.filter(name=name).exists()
+    assert get_user_model().objects.get(username="redaktion-lindental").groups.get().name == (
+        "Redaktion Lindental"
+    )
+    before = page_count()
+    assert "already complete" in run("load_demo_content")
+    assert page_count() == before

@@ -1,0 +1,31 @@
+"""Several municipalities in one installation: keeping a query to one site's pages.
+
+Each Wagtail site has one page tree per language (its root page and the root's
+translations). Wagtail's `in_site()` covers only the root page's tree; these helpers cover
+all of a site's trees, from Wagtail's cached list of site root paths (no query per call).
+"""
+
+from django.db.models import Q
+from wagtail.models import Page, Site
+
+
+def root_paths(site: Site, language_code: str | None = None) -> list[str]:
+    """The url_paths of the site's home pages (in one language, or all)."""
+    return [
+        entry.root_path
+        for entry in Site.get_site_root_paths()
+        if entry.site_id == site.pk and language_code in (None, entry.language_code)
+    ]
+
+
+def in_site(pages, site: Site | None, language_code: str | None = None):
+    """`pages` (a page queryset) restricted to the site's trees; none without a site. As a
+    subquery on ids, so a search on the result can still filter by it."""
+    if site is None:
+        return pages.none()
+    inside = Q()
+    for path in root_paths(site, language_code):
+        inside |= Q(url_path__startswith=path)
+    if not inside:
+        return pages.none()
+    return pages.filter(pk__in=Page.objects.filter(inside).values("pk"))

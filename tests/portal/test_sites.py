@@ -1,0 +1,153 @@
+"""Several municipalities in one installation: `setup_portal --site`, and nothing of one
+site shows on another's host (pages, search, feeds, calendars, sitemap, page cache) or can
+be edited by the other's staff."""
+
+import json
+
+import pytest
+from defusedxml import ElementTree
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Collection, GroupSitePermission, Page, Site, WorkflowPage
+
+from portal.demo import load_second_site
+from portal.models import PortalSettings
+
+LINDENTAL = "lindental.localhost"
+# Words only the default (KoSI-Lab) demo has, and words only Lindental's has.
+DEFAULT_ONLY = ["Nordstadt", "Nachbarschaftsverein", "Quartiersladen", "Dortmund und Wuppertal"]
+LINDENTAL_ONLY = ["Lindental", "Dorfladen", "Dorfverein"]
+
+
+@pytest.fixture
+def lindental(demo):
+    load_second_site()
+    return Site.objects.get(hostname=LINDENTAL)
+
+
+def on(client, host, path, **params):
+    return client.get(path, params, HTTP_HOST=host)
+
+
+def test_a_new_municipality_gets_a_complete_site_in_one_command(db, demo):
+    call_command("setup_portal", site="Lindental", hostname="Lindental.localhost", stdout=None)
+    site = Site.objects.get(hostname=LINDENTAL)
+    homes = site.root_page.get_translations(inclusive=True)
+    assert sorted(home.locale.language_code for home in homes) == ["de", "en"]
+    for home in homes:
+        children = {page.slug for page in home.get_children().live()}
+        assert len(children) == 8, children  # legal (3), easy and sign language, directories (3)
+    assert site.port == 80 and site.root_url == "http://lindental.localhost"
+    settings = PortalSettings.for_site(site)
+    assert settings.imprint_page.get_site() == site
+    assert settings.privacy_page.get_site() == site
+    groups = {group.name: group for group in Group.objects.filter(name__endswith=" Lindental")}
+    assert set(groups) == {"Redaktion Lindental", "Freigabe Lindental", "Administration Lindental"}
+    for group in groups.values():
+        granted = {permission.page_id for permission in group.page_permissions.all()}
+        assert granted == {home.pk for home in homes}
+    assert GroupSitePermission.objects.filter(
+        group=groups["Administration Lindental"], site=site
+    ).exists()
+    assert Collection.objects.filter(name="Lindental").exists()
+    workflows = {row.page_id: row.workflow.name for row in WorkflowPage.objects.all()}
+    for home in homes:
+        assert workflows[home.pk] == "Redaktionelle Prüfung → Freigabe (Lindental)"
+    pages = Page.objects.count()
+    call_command("setup_portal", site="Lindental", hostname=LINDENTAL, stdout=None)
+    assert Page.objects.count() == pages  # idempotent
+
+
+def test_the_installations_own_roles_step_back_to_the_default_site(lindental):
+    default = Site.objects.get(is_default_site=True)
+    default_homes = {home.pk for home in default.root_page.get_translations(inclusive=True)}
+    for name in ["Redaktion", "Freigabe", "Administration"]:
+        granted = {row.page_id for row in Group.objects.get(name=name).page_permissions.all()}
+        assert granted == default_homes, name
+
+
+@pytest.mark.parametrize(
+    ("user", "own_site"),
+    [("redaktion", True), ("redaktion-lindental", False), ("freigabe-lindental", False)],
+)
+def test_staff_edit_only_their_own_municipalitys_pages(client, lindental, user, own_site):
+    call_command("load_demo_content", stdout=None)  # the demo's users of both sites
+    default_page = Page.objects.get(url_path="/home/ueber-das-projekt/")
+    lindental_page = Page.objects.get(url_path="/lindental/labore/dorfladen-der-zukunft/")
+    client.force_login(get_user_model().objects.get(username=user))
+    mine, theirs = (default_page, lindental_page) if own_site else (lindental_page, default_page)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[theirs.pk])).status_code in (
+        302,
+        403,
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/de/",
+        "/en/",
+        "/de/labore/",
+        "/de/akteure/",
+        "/de/werkstaetten/",
+        "/de/werkstaetten/feed/",
+        "/de/werkstaetten/calendar/",
+        "/en/workshops/feed/",
+        "/de/impressum/",
+        "/sitemap.xml",
+        "/robots.txt",
+    ],
+)
+def test_each_host_shows_only_its_own_municipality(client, lindental, path):
+    theirs = on(client, LINDENTAL, path)
+    assert theirs.status_code == 200, path
+    text = theirs.content.decode()
+    for word in DEFAULT_ONLY:
+        assert word not in text, (path, word)
+    ours = on(client, "localhost", path)
+    for word in LINDENTAL_ONLY:
+        assert word not in ours.content.decode(), (path, word)
+
+
+def test_lindentals_own_content_is_served_on_its_host(client, lindental):
+    home = on(client, LINDENTAL, "/de/").content.decode()
+    assert "Labor Lindental" in home and "Dorfwerkstatt" in home
+    assert "Gemeinde Lindental" in home  # its site texts, not the default site's
+    assert "Dorfladen der Zukunft" in on(client, LINDENTAL, "/de/labore/").content.decode()
+    sitemap = ElementTree.fromstring(on(client, LINDENTAL, "/sitemap.xml").content)
+    locations = [element.text for element in sitemap.iter() if element.tag.endswith("loc")]
+    assert locations and all(url.startswith("http://lindental.localhost/") for url in locations)
+    assert any("/en/" in url for url in locations)  # the English tree too
+
+
+@pytest.mark.parametrize(("language", "word"), [("de", "Werkstatt"), ("en", "workshop")])
+def test_search_and_suggestions_stay_on_their_site(client, lindental, language, word):
+    with translation.override(language):
+        search, suggest = reverse("search"), reverse("search_suggestions")
+    for host, foreign in [(LINDENTAL, DEFAULT_ONLY), ("localhost", LINDENTAL_ONLY)]:
+        results = on(client, host, search, q=word).content.decode()
+        titles = json.loads(on(client, host, suggest, q=word[:4]).content)["suggestions"]
+        for other in foreign:
+            assert other not in results, (host, other)
+            assert not any(other in title for title in titles), (host, other)
+    lindental_results = on(client, LINDENTAL, search, q="Dorfladen").content.decode()
+    assert "Dorfladen" in lindental_results
+
+
+def test_the_page_cache_never_serves_one_sites_page_on_another(client, lindental, settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    first = on(client, "localhost", "/de/")
+    assert first["X-Page-Cache"] == "miss"
+    other = on(client, LINDENTAL, "/de/")
+    assert other["X-Page-Cache"] == "miss"
+    assert "Labor Lindental" in other.content.decode()
+    assert on(client, "127.0.0.1", "/de/")["X-Page-Cache"] == "hit"  # same site, same entry
+    assert "Labor Lindental" in on(client, LINDENTAL, "/de/").content.decode()
+
+
+def test_an_unknown_host_is_still_refused(client, lindental):
+    assert on(client, "evil.example", "/de/").status_code == 400
