@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_required
 from wagtail.log_actions import log
 
+from portal.editorial.permissions import within_reach
 from portal.formats import spreadsheet_cell
 
 from . import registration as registrations
@@ -30,12 +31,12 @@ PERMISSION = "events.manage_registrations"
 manage_registrations_required = permission_required(PERMISSION)
 
 
-def _events_with_registration() -> list[EventPage]:
-    """Every event with the built-in form, once: its German page, or another language's
-    where it has no German one."""
-    pages = EventPage.objects.filter(registration_mode=RegistrationMode.BUILT_IN).select_related(
-        "locale"
-    )
+def _events_with_registration(user) -> list[EventPage]:
+    """Every event with the built-in form on the user's sites, once: its German page, or
+    another language's where it has no German one."""
+    pages = within_reach(
+        user, EventPage.objects.filter(registration_mode=RegistrationMode.BUILT_IN)
+    ).select_related("locale")
     by_key = {}
     for page in pages.order_by("start", "pk"):
         current = by_key.get(page.translation_key)
@@ -44,11 +45,18 @@ def _events_with_registration() -> list[EventPage]:
     return list(by_key.values())
 
 
-def _event_or_404(event_key) -> EventPage:
+def _event_or_404(event_key, user) -> EventPage:
+    """The event, if it is on one of the user's sites (another municipality's: not found)."""
     event = registrations.rules_page_for_key(event_key)
-    if event is None:
+    if event is None or not within_reach(user, EventPage.objects.filter(pk=event.pk)).exists():
         raise Http404
     return event
+
+
+def _registrations_of(address, user):
+    """The address's registrations for events on the user's sites."""
+    keys = within_reach(user, EventPage.objects.all()).values("translation_key")
+    return registrations.registrations_of(address).filter(event_key__in=keys)
 
 
 def _breadcrumbs(*items):
@@ -62,7 +70,9 @@ def _breadcrumbs(*items):
 @manage_registrations_required
 def index(request):
     now = timezone.now()
-    events = sorted(_events_with_registration(), key=lambda event: (event.start, event.pk))
+    events = sorted(
+        _events_with_registration(request.user), key=lambda event: (event.start, event.pk)
+    )
     counts = Registration.objects.filter(
         event_key__in=[event.translation_key for event in events]
     ).counts_by_event()
@@ -90,7 +100,7 @@ def index(request):
 
 @manage_registrations_required
 def event_registrations(request, event_key):
-    event = _event_or_404(event_key)
+    event = _event_or_404(event_key, request.user)
     registrations_qs = Registration.objects.filter(event_key=event.translation_key)
     status = request.GET.get("status", "")
     shown = registrations_qs.filter(status=status) if status in RegistrationStatus.values else None
@@ -193,7 +203,7 @@ def _timestamp(value):
 
 @manage_registrations_required
 def export(request, event_key):
-    event = _event_or_404(event_key)
+    event = _event_or_404(event_key, request.user)
     rows = _with_positions(
         list(Registration.objects.filter(event_key=event.translation_key)),
         event.translation_key,
@@ -206,6 +216,7 @@ def export(request, event_key):
 @manage_registrations_required
 def change(request, pk, action):
     registration = get_object_or_404(Registration, pk=pk)
+    _event_or_404(registration.event_key, request.user)
     if action == "cancel":
         done = registrations.cancel(registration, by_staff=True) == registrations.Outcome.CANCELLED
         message = (
@@ -238,7 +249,7 @@ def person(request):
     address = ""
     if request.method == "POST":
         address = registrations.normalise_email(request.POST.get("email", "")[:254])
-    rows = list(registrations.registrations_of(address).order_by("created_at")) if address else []
+    rows = list(_registrations_of(address, request.user).order_by("created_at")) if address else []
     if address and request.POST.get("format") == "csv":
         for row in rows:
             log(row, "events.registration.subject_export", user=request.user)
@@ -264,8 +275,9 @@ def person(request):
 @manage_registrations_required
 def erase(request):
     address = registrations.normalise_email(request.POST.get("email", "")[:254])
-    targets = list(registrations.registrations_of(address)) if address else []
-    count = registrations.erase(address) if targets else 0
+    chosen = _registrations_of(address, request.user)
+    targets = list(chosen) if address else []
+    count = registrations.erase(address, chosen) if targets else 0
     for registration in targets:
         log(registration, "events.registration.erase", user=request.user)
     if count:

@@ -551,11 +551,13 @@ def registrations_of(address: str):
     return Registration.objects.filter(email=normalise_email(address), anonymised_at__isnull=True)
 
 
-def erase(address: str) -> int:
+def erase(address: str, chosen=None) -> int:
     """A data-subject request: cancel the address's active registrations (freeing seats for
-    the waiting list, without e-mails to the address) and anonymise all of them."""
+    the waiting list, without e-mails to the address) and anonymise all of them; with
+    `chosen` (a queryset of them, e.g. those of one municipality's events) only those."""
     if not normalise_email(address):
         return 0
-    for registration in registrations_of(address).filter(status__in=ACTIVE_STATUSES):
+    chosen = registrations_of(address) if chosen is None else chosen
+    for registration in chosen.filter(status__in=ACTIVE_STATUSES):
         cancel(registration, by_staff=True, notify=False)
-    return anonymise(registrations_of(address))
+    return anonymise(chosen)

@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .editorial import translations as admin_views
 from .editorial.dashboard import OverdueReviewsPanel, SetupChecklistPanel
+from .editorial.permissions import within_reach
 from .models import SiteTexts
 
 
@@ -19,6 +20,13 @@ class SiteTextsViewSet(SnippetViewSet):
 
 
 register_snippet(SiteTextsViewSet)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def only_pages_within_reach(pages, request):
+    """Wagtail's page chooser offers every page; staff of one municipality choose only
+    from the sites they work on."""
+    return within_reach(request.user, pages)
 
 
 @hooks.register("construct_homepage_panels")

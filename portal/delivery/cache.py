@@ -15,9 +15,10 @@ search terms report) puts picklable callables into `response.on_cache_hit`; a hi
 Never cached: logged-in users and anyone with a session, requests with cookies other than
 csrftoken, non-GET requests, responses that set cookies, use the CSRF token, are private or
 not 200. The key holds the scheme, the site of the validated host (ALLOWED_HOSTS), the
-path and the full query string, so neither junk parameters nor forwarded headers put one visitor's page
-into another's entry; pages build absolute addresses from the site's root URL, never from
-the request (portal.delivery.http.absolute_url), so every entry is the same for everyone anyway.
+path and the full query string, so neither junk parameters nor forwarded headers put one
+visitor's page into another's entry; pages build absolute addresses from the site's root
+URL, never from the request (portal.delivery.http.absolute_url), so every entry is the
+same for everyone anyway.
 """
 
 import hashlib

@@ -1,7 +1,8 @@
 """The admin's page permission check: publishing directly, past the workflow, is for
 PORTAL_DIRECT_PUBLISH_GROUPS only (portal/editorial/publishing.py)."""
 
-from wagtail.models import PagePermissionTester
+from django.db.models import Q
+from wagtail.models import GroupPagePermission, PagePermissionTester
 
 from .publishing import may_publish_directly
 
@@ -31,3 +32,16 @@ class PortalPagePermissionTester(PagePermissionTester):
 
     def can_set_view_restrictions(self):
         return PagePermissionTester.can_publish(self)
+
+
+def within_reach(user, pages):
+    """`pages` (a page queryset) limited to the trees where `user` holds page permissions
+    (everything for superusers): with several municipalities in one installation, one
+    site's staff never see another's pages in choosers and registration lists."""
+    if user.is_superuser:
+        return pages
+    granted = GroupPagePermission.objects.filter(group__user=user)
+    inside = Q()
+    for path in set(granted.values_list("page__path", flat=True)):
+        inside |= Q(path__startswith=path)
+    return pages.filter(inside) if inside else pages.none()

@@ -151,3 +151,66 @@ def test_the_page_cache_never_serves_one_sites_page_on_another(client, lindental
 
 def test_an_unknown_host_is_still_refused(client, lindental):
     assert on(client, "evil.example", "/de/").status_code == 400
+
+
+@pytest.fixture
+def lindental_staff(client, lindental):
+    call_command("load_demo_content", stdout=None)  # the demo's users of both sites
+
+    def login(username):
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return login
+
+
+def test_the_page_chooser_offers_only_the_editors_own_site(lindental_staff):
+    client = lindental_staff("redaktion-lindental")
+    found = client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Nordstadt"})
+    assert "Nordstadt" not in found.content.decode()
+    own = client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Dorfladen"})
+    assert "Dorfladen" in own.content.decode()
+    root_children = json.loads(
+        client.get(
+            reverse("wagtailadmin_choose_page_child", args=[Page.get_first_root_node().pk])
+        ).content
+    )["html"]
+
+    def browse_link(site):
+        return reverse("wagtailadmin_choose_page_child", args=[site.root_page_id])
+
+    assert browse_link(Site.objects.get(hostname=LINDENTAL)) in root_children
+    assert browse_link(Site.objects.get(is_default_site=True)) not in root_children
+
+
+def test_registrations_stay_with_the_events_municipality(lindental_staff):
+    from events.models import EventPage, Registration
+    from events.registration import rules_page_for_key
+    from tests.events.factories import RegistrationFactory
+
+    kosi_event = rules_page_for_key(
+        EventPage.objects.get(url_path__endswith="/konzeptentwicklung/").translation_key
+    )
+    lindental_event = EventPage.objects.get(slug="dorfwerkstatt-dorfladen")
+    RegistrationFactory(event=kosi_event, email="zwei-orte@example.org", name="Anna Kosi")
+    RegistrationFactory(event=lindental_event, email="zwei-orte@example.org", name="Anna Linde")
+    client = lindental_staff("freigabe-lindental")
+    index = client.get(reverse("event_registrations:index")).content.decode()
+    assert "Dorfwerkstatt" in index and "Konzeptentwicklung" not in index
+    key = kosi_event.translation_key
+    # not found (Django's LocaleMiddleware turns the admin's 404 into a redirect to /de/…)
+    for name in ["event_registrations:event", "event_registrations:export"]:
+        response = client.get(reverse(name, args=[key]))
+        assert response.status_code in (302, 404) and b"Anna Kosi" not in response.content
+    kosi_registration = Registration.objects.get(name="Anna Kosi")
+    cancel = reverse("event_registrations:change", args=[kosi_registration.pk, "cancel"])
+    assert client.post(cancel).status_code in (302, 404)
+    assert Registration.objects.get(pk=kosi_registration.pk).status == "confirmed"
+    person = client.post(reverse("event_registrations:person"), {"email": "zwei-orte@example.org"})
+    text = person.content.decode()
+    assert "Anna Linde" in text and "Anna Kosi" not in text
+    client.post(reverse("event_registrations:erase"), {"email": "zwei-orte@example.org"})
+    assert Registration.objects.get(pk=kosi_registration.pk).name == "Anna Kosi"
+    assert Registration.objects.filter(name="Anna Linde").count() == 0  # erased
+    own = reverse("event_registrations:export", args=[lindental_event.translation_key])
+    assert client.get(own).status_code == 200
