@@ -214,3 +214,35 @@ def test_registrations_stay_with_the_events_municipality(lindental_staff):
     assert Registration.objects.filter(name="Anna Linde").count() == 0  # erased
     own = reverse("event_registrations:export", args=[lindental_event.translation_key])
     assert client.get(own).status_code == 200
+
+
+def test_queries_per_request_do_not_grow_with_the_number_of_sites(client, demo):
+    """Five sites cost a request no more queries than one (pinned budgets of every page
+    type: tests/test_query_budgets.py)."""
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paths = ["/de/", "/en/labs/", "/de/akteure/", "/de/werkstaetten/", "/de/suche/?q=Labor"]
+    paths += ["/de/ueber-das-projekt/", "/sitemap.xml", "/de/werkstaetten/feed/"]
+
+    def counts():
+        measured = {}
+        for path in paths:
+            client.get(path)  # warm: the shared chrome and search results
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200, path
+            measured[path] = len(queries)
+        return measured
+
+    one_site = counts()
+    for number in range(1, 5):
+        call_command(
+            "setup_portal",
+            site=f"Gemeinde {number}",
+            hostname=f"gemeinde{number}.localhost",
+            stdout=io.StringIO(),
+        )
+    assert Site.objects.count() == 5
+    assert counts() == one_site
