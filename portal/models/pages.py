@@ -28,10 +28,10 @@ def goals_field():
     )
 
 
-def image_field(verbose_name, **options):
-    """An optional image; deleting the image empties the field."""
+def optional_link(to: str, verbose_name, **options):
+    """An optional link to an image, document or page; deleting that empties the field."""
     return models.ForeignKey(
-        "wagtailimages.Image",
+        to,
         verbose_name=verbose_name,
         null=True,
         blank=True,
@@ -39,19 +39,15 @@ def image_field(verbose_name, **options):
         related_name="+",
         **options,
     )
+
+
+def image_field(verbose_name, **options):
+    return optional_link("wagtailimages.Image", verbose_name, **options)
 
 
 def document_field(verbose_name, **options):
-    """An optional document (e.g. a video); deleting the document empties the field."""
-    return models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        **options,
-    )
+    """An optional document (e.g. a video)."""
+    return optional_link("wagtaildocs.Document", verbose_name, **options)
 
 
 IMAGE_NEEDS_DESCRIPTION = _("Describe what the image shows, or mark it as decorative.")

@@ -17,7 +17,7 @@ from wagtail.fields import StreamField
 from wagtail.models import TranslatableMixin
 
 from ..colours import HEX_COLOUR, MINIMUM_CONTRAST, WHITE, contrast_ratio
-from .pages import image_field
+from .pages import image_field, optional_link
 
 DEFAULT_PRIMARY_COLOUR = "#005a9c"
 
@@ -89,30 +89,9 @@ class PortalSettings(BaseSiteSetting):
     )
     funder_logo = image_field(_("funder logo"))
     funder_url = models.URLField(_("funder website"), blank=True)
-    imprint_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("imprint page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("privacy page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("accessibility statement page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    imprint_page = optional_link("wagtailcore.Page", _("imprint page"))
+    privacy_page = optional_link("wagtailcore.Page", _("privacy page"))
+    accessibility_page = optional_link("wagtailcore.Page", _("accessibility statement page"))
 
     panels = [
         HelpPanel(

@@ -23,8 +23,8 @@ from tests.labs.factories import home
 
 
 def event_index(language="de"):
-    """The site's workshop directory in `language` (the skeleton's, the first one)."""
-    return EventIndexPage.objects.filter(locale__language_code=language).order_by("path").first()
+    """The default site's workshop directory in `language` (the skeleton's, the first one)."""
+    return EventIndexPage.objects.child_of(home(language)).order_by("path").first()
 
 
 class EventIndexPageFactory(wagtail_factories.PageFactory):

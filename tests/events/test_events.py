@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from types import SimpleNamespace
 
 import feedparser
 import icalendar
@@ -12,15 +13,166 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from events.models import EventIndexPage, EventPage, EventSeriesPage
 from home.models import HomePage
-from tests.events.factories import EventPageFactory
+from tests.events.factories import (
+    AgendaItemFactory,
+    EventIndexPageFactory,
+    EventPageFactory,
+    EventSeriesPageFactory,
+    EventSpeakerFactory,
+)
 from tests.helpers import card_titles as titles
 from tests.helpers import json_ld, soup_of
+from tests.labs.factories import ActorPageFactory, LabPageFactory
+from tests.portal.factories import translated
 
 pytestmark = pytest.mark.django_db
 
-SERIES_DE = "/de/werkstaetten/werkstattreihe-labore-sozialer-innovation/"
-PART_TWO_DE = SERIES_DE + "konzeptentwicklung/"
-PART_TWO_EN = "/en/workshops/workshop-series-labs-of-social-innovation/concept-development/"
+
+def local(*args):
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+# German → English texts of the workshops below
+ENGLISH = {
+    "Werkstätten Teststadt": "Workshops Teststadt",
+    "werkstaetten-teststadt": "workshops-teststadt",
+    "Werkstattreihe Teststadt": "Workshop series Teststadt",
+    "werkstattreihe-teststadt": "workshop-series-teststadt",
+    "Teil 1: Bestandsaufnahme": "Part 1: Stocktaking",
+    "Teil 2: Ideenwerkstatt": "Part 2: Idea workshop",
+    "ideenwerkstatt": "idea-workshop",
+    "Teil 3: Erprobung": "Part 3: Trial",
+    "Teil 4: Übergabe": "Part 4: Handover",
+    "Offene Sprechstunde online": "Open consultation online",
+    "Ausflug ins Testlabor": "Trip to the test lab",
+    "Begrüßung": "Welcome",
+    "Moderation": "Facilitation",
+    "Ankommen und Begrüßung": "Arrival and welcome",
+    "Mittagspause": "Lunch break",
+    "Älter werden in Teststadt": "Growing older in Teststadt",
+    "aelter-werden-in-teststadt": "growing-older-in-teststadt",
+    "Gemeinsam in Teststadt": "Together in Teststadt",
+    "gemeinsam-in-teststadt": "together-in-teststadt",
+}
+
+
+@pytest.fixture
+def workshops(demo):
+    """A workshop directory of its own: a series of four parts (the first one over; the
+    second next 22 February, hybrid, with speakers, agenda, organiser and two labs) and two
+    single workshops, an online consultation and a cancelled trip."""
+    year = timezone.localdate().year + 1
+    now = timezone.now()
+    organiser = ActorPageFactory(
+        title="Stadt Teststadt – Soziales", slug="stadt-teststadt-soziales", sector="administration"
+    )
+    facilitator = ActorPageFactory(
+        title="Dr. Erika Beispiel", slug="erika-beispiel", kind="person", sector="research"
+    )
+    labs = [
+        LabPageFactory(title="Älter werden in Teststadt", slug="aelter-werden-in-teststadt"),
+        LabPageFactory(title="Gemeinsam in Teststadt", slug="gemeinsam-in-teststadt"),
+    ]
+    index = EventIndexPageFactory(title="Werkstätten Teststadt", slug="werkstaetten-teststadt")
+    series = EventSeriesPageFactory(
+        parent=index, title="Werkstattreihe Teststadt", slug="werkstattreihe-teststadt"
+    )
+    parts = [
+        EventPageFactory(
+            parent=series,
+            title="Teil 1: Bestandsaufnahme",
+            slug="bestandsaufnahme",
+            part_number=1,
+            start=now - datetime.timedelta(days=30),
+        ),
+        EventPageFactory(
+            parent=series,
+            title="Teil 2: Ideenwerkstatt",
+            slug="ideenwerkstatt",
+            part_number=2,
+            start=local(year, 2, 22, 10),
+            end=local(year, 2, 22, 16),
+            event_format="hybrid",
+            venue_name="Quartierswerkstatt Nordstadt",
+            venue_address="Musterstraße 12\n44147 Dortmund",
+            online_url="https://meet.example.org/ideenwerkstatt",
+            organiser=organiser,
+            related_labs=labs,
+        ),
+        EventPageFactory(
+            parent=series,
+            title="Teil 3: Erprobung",
+            slug="erprobung",
+            part_number=3,
+            start=local(year, 5, 10, 10),
+            related_labs=[labs[1]],
+        ),
+        EventPageFactory(
+            parent=series,
+            title="Teil 4: Übergabe",
+            slug="uebergabe",
+            part_number=4,
+            start=local(year, 9, 10, 10),
+            event_format="online",
+        ),
+    ]
+    part_two = parts[1]
+    EventSpeakerFactory(
+        event=part_two, name="Aylin Demir", role="Begrüßung", organisation="Stadt Teststadt"
+    )
+    EventSpeakerFactory(
+        event=part_two, name="Dr. Erika Beispiel", role="Moderation", actor=facilitator
+    )
+    AgendaItemFactory(event=part_two, time=datetime.time(10, 0), item="Ankommen und Begrüßung")
+    AgendaItemFactory(event=part_two, time=datetime.time(12, 30), item="Mittagspause")
+    consultation = EventPageFactory(
+        parent=index,
+        title="Offene Sprechstunde online",
+        start=now + datetime.timedelta(days=5),
+        event_format="online",
+    )
+    trip = EventPageFactory(
+        parent=index,
+        title="Ausflug ins Testlabor",
+        slug="ausflug",
+        start=now + datetime.timedelta(days=20),
+        status="cancelled",
+        cost_note="10 Euro für die Busfahrt",
+    )
+    return SimpleNamespace(
+        index=index,
+        series=series,
+        parts=parts,
+        part_two=part_two,
+        singles=[consultation, trip],
+        trip=trip,
+        organiser=organiser,
+        facilitator=facilitator,
+        labs=labs,
+    )
+
+
+@pytest.fixture
+def english(workshops):
+    """The English versions of the workshops and of the pages they link."""
+    for page in [*workshops.labs, workshops.organiser, workshops.facilitator]:
+        translated(page, ENGLISH)
+    pages = [workshops.index, workshops.series, *workshops.parts, *workshops.singles]
+    english = {page.pk: translated(page, ENGLISH) for page in pages}
+    return SimpleNamespace(
+        index=english[workshops.index.pk],
+        series=english[workshops.series.pk],
+        part_two=english[workshops.part_two.pk],
+        trip=english[workshops.trip.pk],
+    )
+
+
+def upcoming_titles(index, prefix="Abgesagt: "):
+    """What the directory should list, soonest first, read from the stored dates."""
+    events = EventPage.objects.descendant_of(index).filter(end__gte=timezone.now())
+    return [
+        (prefix if event.is_cancelled else "") + event.title for event in events.order_by("start")
+    ]
 
 
 def calendar_of(response):
@@ -52,21 +204,18 @@ def expected_upcoming(language_code):
     return [(prefix if event.is_cancelled else "") + event.title for event in events]
 
 
-def test_upcoming_soonest_first_and_archive_newest_first(client, demo):
-    upcoming = titles(soup_of(client.get("/de/werkstaetten/")))
-    assert upcoming == expected_upcoming("de")
-    assert len(upcoming) == 5
-    assert "Abgesagt: Exkursion ins Nordstadt-Labor" in upcoming  # the status is in the heading
-    starts = [
-        e.start
-        for e in EventPage.objects.filter(locale__language_code="de", end__gte=timezone.now())
+def test_upcoming_soonest_first_and_archive_newest_first(client, workshops):
+    index = workshops.index
+    upcoming = titles(soup_of(client.get(index.url)))
+    assert upcoming == upcoming_titles(index)
+    assert upcoming == [
+        "Offene Sprechstunde online",
+        "Abgesagt: Ausflug ins Testlabor",  # the status is in the heading
+        "Teil 2: Ideenwerkstatt",
+        "Teil 3: Erprobung",
+        "Teil 4: Übergabe",
     ]
-    assert sorted(starts) == [
-        EventPage.objects.get(title=title.removeprefix("Abgesagt: ")).start for title in upcoming
-    ]
-    assert titles(soup_of(client.get("/de/werkstaetten/?when=past"))) == [
-        "1. Werkstatt: Grundlagen"
-    ]
+    assert titles(soup_of(client.get(f"{index.url}?when=past"))) == ["Teil 1: Bestandsaufnahme"]
 
 
 def test_an_event_running_now_is_still_upcoming(client, demo):
@@ -92,25 +241,19 @@ def test_an_event_running_now_is_still_upcoming(client, demo):
     assert titles(soup_of(client.get("/de/werkstaetten/?when=past")))[0] == "Gerade vorbei"
 
 
-def test_filters_by_series_lab_format_and_month(client, demo):
-    series = EventSeriesPage.objects.get(locale__language_code="de")
-    assert len(titles(soup_of(client.get(f"/de/werkstaetten/?series={series.pk}")))) == 3
-    online = soup_of(client.get("/de/werkstaetten/?format=online"))
-    assert titles(online) == [
-        "Digitale Sprechstunde: Fragen zum Laboraufbau",
-        "4. Werkstatt: Verstetigung",
+def test_filters_by_series_lab_format_and_month(client, workshops):
+    index, series = workshops.index, workshops.series
+    assert len(titles(soup_of(client.get(f"{index.url}?series={series.pk}")))) == 3
+    online = soup_of(client.get(f"{index.url}?format=online"))
+    assert titles(online) == ["Offene Sprechstunde online", "Teil 4: Übergabe"]
+    lab = workshops.labs[1]
+    assert titles(soup_of(client.get(f"{index.url}?lab={lab.pk}"))) == [
+        "Teil 2: Ideenwerkstatt",
+        "Teil 3: Erprobung",
     ]
-    from labs.models import LabPage
-
-    lab = LabPage.objects.get(slug="gemeinsam-im-quartier")
-    assert titles(soup_of(client.get(f"/de/werkstaetten/?lab={lab.pk}"))) == [
-        "2. Werkstatt: Konzeptentwicklung",
-        "3. Werkstatt: Aufbau",
-    ]
-    part_two = EventPage.objects.get(slug="konzeptentwicklung")
-    month = f"{timezone.localtime(part_two.start):%Y-%m}"
-    by_month = soup_of(client.get(f"/de/werkstaetten/?month={month}&series={series.pk}"))
-    assert titles(by_month) == ["2. Werkstatt: Konzeptentwicklung"]
+    month = f"{timezone.localtime(workshops.part_two.start):%Y-%m}"
+    by_month = soup_of(client.get(f"{index.url}?month={month}&series={series.pk}"))
+    assert titles(by_month) == ["Teil 2: Ideenwerkstatt"]
     option = by_month.select_one('select[name="format"] option[value="hybrid"]')
     assert option.get_text() == "Hybrid (1)"
 
@@ -119,8 +262,8 @@ def test_filters_by_series_lab_format_and_month(client, demo):
     "query",
     ["?month=2026-13", "?month=abc", "?series=999", "?format=xyz", "?lab=abc", "?page=abc"],
 )
-def test_bad_filters_are_ignored_with_a_note(client, demo, query):
-    soup = soup_of(client.get("/de/werkstaetten/" + query))
+def test_bad_filters_are_ignored_with_a_note(client, workshops, query):
+    soup = soup_of(client.get(workshops.index.url + query))
     assert len(titles(soup)) == 5
     if "page" not in query:
         assert "nicht verstanden" in soup.select_one(".filters__note").get_text()
@@ -134,14 +277,14 @@ def test_out_of_range_pages_show_a_page(client, demo, query):
 # --- series and event pages ---------------------------------------------------------------
 
 
-def test_series_page_lists_parts_with_their_state(client, demo):
-    soup = soup_of(client.get(SERIES_DE))
+def test_series_page_lists_parts_with_their_state(client, workshops):
+    soup = soup_of(client.get(workshops.series.url))
     items = soup.select(".series-parts__item")
     assert [item.a.get_text() for item in items] == [
-        "1. Werkstatt: Grundlagen",
-        "2. Werkstatt: Konzeptentwicklung",
-        "3. Werkstatt: Aufbau",
-        "4. Werkstatt: Verstetigung",
+        "Teil 1: Bestandsaufnahme",
+        "Teil 2: Ideenwerkstatt",
+        "Teil 3: Erprobung",
+        "Teil 4: Übergabe",
     ]
     assert "vergangen" in items[0].get_text()
     assert "kommend" in items[1].get_text()
@@ -150,54 +293,54 @@ def test_series_page_lists_parts_with_their_state(client, demo):
     assert len(data["subEvent"]) == 4
 
 
-def test_event_page_shows_part_navigation_and_details_in_german(client, demo):
-    soup = soup_of(client.get(PART_TWO_DE))
+def test_event_page_shows_part_navigation_and_details_in_german(client, workshops):
+    series_url = workshops.series.url
+    soup = soup_of(client.get(workshops.part_two.url))
     assert "Teil 2 von 4" in soup.select_one(".event__series").get_text()
-    event = EventPage.objects.get(slug="konzeptentwicklung")
-    day = timezone.localtime(event.start)
-    months = {2: "Februar"}
-    expected = f"{day.day}. {months.get(day.month, '')} {day.year}, 10:00–16:00 Uhr"
+    year = timezone.localtime(workshops.part_two.start).year
+    expected = f"22. Februar {year}, 10:00–16:00 Uhr"
     assert soup.select_one(".event__facts time").get_text() == expected
-    assert soup.select_one('a[rel="prev"]')["href"] == SERIES_DE + "grundlagen/"
-    assert soup.select_one('a[rel="next"]')["href"] == SERIES_DE + "aufbau/"
+    assert soup.select_one('a[rel="prev"]')["href"] == series_url + "bestandsaufnahme/"
+    assert soup.select_one('a[rel="next"]')["href"] == series_url + "erprobung/"
     first_item = soup.select_one(".agenda tbody tr").get_text(" ", strip=True)
     assert first_item == "10:00 Ankommen und Begrüßung"
 
 
-def test_english_event_keeps_dates_speakers_agenda_and_links_to_english_pages(client, demo):
-    soup = soup_of(client.get(PART_TWO_EN))
+def test_english_event_keeps_dates_speakers_agenda_and_links_to_english_pages(client, english):
+    soup = soup_of(client.get(english.part_two.url))
     assert "Part 2 of 4" in soup.select_one(".event__series").get_text()
     assert soup.select_one(".event__series a")["href"] == (
-        "/en/workshops/workshop-series-labs-of-social-innovation/"
+        "/en/workshops-teststadt/workshop-series-teststadt/"
     )
-    event = EventPage.objects.get(slug="concept-development")
-    day = timezone.localtime(event.start)
+    day = timezone.localtime(english.part_two.start)
     assert soup.select_one(".event__facts time").get_text() == (
-        f"{day.day} February {day.year}, 10:00–16:00"
+        f"22 February {day.year}, 10:00–16:00"
     )
     speakers = {s.select_one(".speaker__name").get_text(): s for s in soup.select(".speaker")}
-    assert speakers["Dr. Miriam Sommer"].a["href"] == "/en/partners/miriam-sommer/"
-    assert "Facilitation" in speakers["Dr. Miriam Sommer"].get_text()
+    assert speakers["Dr. Erika Beispiel"].a["href"] == "/en/partners/erika-beispiel/"
+    assert "Facilitation" in speakers["Dr. Erika Beispiel"].get_text()
     labs = [a["href"] for a in soup.find(string="Related labs").find_next("ul").select("a")]
     assert labs == [
-        "/en/labs/growing-older-in-the-nordstadt/",
-        "/en/labs/together-in-the-neighbourhood/",
+        "/en/labs/growing-older-in-teststadt/",
+        "/en/labs/together-in-teststadt/",
     ]
     assert soup.select_one(".event__facts a[href^='/en/partners/']").get_text() == (
-        "Stadt Dortmund – Fachbereich Soziales"
+        "Stadt Teststadt – Soziales"
     )
     assert "Lunch break" in soup.select_one(".agenda").get_text()
 
 
-def test_cancelled_event_is_marked_prominently(client, demo):
-    soup = soup_of(client.get("/en/workshops/excursion-nordstadt/"))
+def test_cancelled_event_is_marked_prominently(client, english):
+    soup = soup_of(client.get(english.trip.url))
     assert soup.select_one(".status-banner").get_text(strip=True) == "Cancelled"
-    listing = soup_of(client.get("/en/workshops/"))
-    assert "Cancelled" in listing.select_one(".event-card--cancelled").get_text()
+    listing = soup_of(client.get(english.index.url))
+    (card,) = listing.select(".event-card--cancelled")
+    assert "Cancelled" in card.get_text()
+    assert "Trip to the test lab" in card.get_text()
 
 
-def test_event_structured_data(client, demo):
-    soup = soup_of(client.get(PART_TWO_EN))
+def test_event_structured_data(client, workshops, english):
+    soup = soup_of(client.get(english.part_two.url))
     (data,) = json_ld(soup)
     assert data["@type"] == "Event"
     start = datetime.datetime.fromisoformat(data["startDate"])
@@ -205,11 +348,11 @@ def test_event_structured_data(client, demo):
     assert data["eventStatus"] == "https://schema.org/EventScheduled"
     assert data["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
     assert {location["@type"] for location in data["location"]} == {"Place", "VirtualLocation"}
-    assert [p["name"] for p in data["performer"]][:2] == ["Aylin Demir", "Dr. Miriam Sommer"]
-    assert data["organizer"]["name"] == "Stadt Dortmund – Fachbereich Soziales"
+    assert [p["name"] for p in data["performer"]][:2] == ["Aylin Demir", "Dr. Erika Beispiel"]
+    assert data["organizer"]["name"] == "Stadt Teststadt – Soziales"
     assert data["isAccessibleForFree"] is True
     assert data["inLanguage"] == "en"
-    cancelled = soup_of(client.get("/de/werkstaetten/exkursion-nordstadt/"))
+    cancelled = soup_of(client.get(workshops.trip.url))
     cancelled_data = json.loads(cancelled.select_one('script[type="application/ld+json"]').string)
     assert cancelled_data["eventStatus"] == "https://schema.org/EventCancelled"
     assert cancelled_data["isAccessibleForFree"] is False
@@ -228,16 +371,17 @@ def test_event_without_venue_speakers_or_image_still_renders(client, demo):
 # --- lab, actor and home pages ---------------------------------------------------------------
 
 
-def test_lab_and_actor_pages_list_their_workshops(client, demo):
-    lab = soup_of(client.get("/en/labs/together-in-the-neighbourhood/"))
+def test_lab_and_actor_pages_list_their_workshops(client, workshops, english):
+    english_lab = workshops.labs[1].get_translation(english.index.locale)
+    lab = soup_of(client.get(english_lab.url))
     section = lab.find(id="lab-workshops-heading").parent
     assert [a.get_text() for a in section.select("a")] == [
-        "Workshop 2: Concept development",
-        "Workshop 3: Set-up",
+        "Part 2: Idea workshop",
+        "Part 3: Trial",
     ]
-    actor = soup_of(client.get("/de/akteure/miriam-sommer/"))
+    actor = soup_of(client.get(workshops.facilitator.url))
     section = actor.find(id="actor-workshops-heading").parent
-    assert [a.get_text() for a in section.select("a")] == ["2. Werkstatt: Konzeptentwicklung"]
+    assert [a.get_text() for a in section.select("a")] == ["Teil 2: Ideenwerkstatt"]
 
 
 def test_home_shows_the_next_three_workshops(client, demo):
@@ -247,34 +391,34 @@ def test_home_shows_the_next_three_workshops(client, demo):
     assert shown == expected_upcoming("en")[:3]
 
 
-def test_event_calendar_file(client, demo):
-    calendar = calendar_of(client.get(PART_TWO_DE + "calendar/"))
+def test_event_calendar_file(client, workshops, english):
+    source = workshops.part_two
+    calendar = calendar_of(client.get(f"{source.url}calendar/"))
     (timezone_component,) = calendar.walk("VTIMEZONE")
     assert str(timezone_component["TZID"]) == "Europe/Berlin"
     (event,) = calendar.walk("VEVENT")
-    source = EventPage.objects.get(slug="konzeptentwicklung")
     assert str(event["UID"]) == f"{source.translation_key}@testserver"
     assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
     assert event.decoded("DTSTART") == timezone.localtime(source.start)
     assert event.decoded("DTEND") == timezone.localtime(source.end)
     assert "DTSTAMP" in event
-    assert str(event["URL"]) == "http://testserver" + PART_TWO_DE
+    assert str(event["URL"]) == "http://testserver" + source.url
     assert str(event["LOCATION"]) == "Quartierswerkstatt Nordstadt, Musterstraße 12, 44147 Dortmund"
     assert str(event["STATUS"]) == "CONFIRMED"
     # same event, same UID in every language
-    (english,) = calendar_of(client.get(PART_TWO_EN + "calendar/")).walk("VEVENT")
-    assert english["UID"] == event["UID"]
+    (other,) = calendar_of(client.get(f"{english.part_two.url}calendar/")).walk("VEVENT")
+    assert other["UID"] == event["UID"]
 
 
-def test_directory_calendar_has_every_event_and_marks_cancellations(client, demo):
-    calendar = calendar_of(client.get("/de/werkstaetten/calendar/"))
+def test_directory_calendar_has_every_event_and_marks_cancellations(client, workshops):
+    index, series = workshops.index, workshops.series
+    calendar = calendar_of(client.get(f"{index.url}calendar/"))
     events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
     assert len(events) == 6  # four parts and two single workshops
-    assert str(events["Exkursion ins Nordstadt-Labor"]["STATUS"]) == "CANCELLED"
-    series = EventSeriesPage.objects.get(locale__language_code="de")
-    filtered = calendar_of(client.get(f"/de/werkstaetten/calendar/?series={series.pk}&lab=abc"))
+    assert str(events["Ausflug ins Testlabor"]["STATUS"]) == "CANCELLED"
+    filtered = calendar_of(client.get(f"{index.url}calendar/?series={series.pk}&lab=abc"))
     assert len(filtered.walk("VEVENT")) == 4
-    series_calendar = calendar_of(client.get(SERIES_DE + "calendar/"))
+    series_calendar = calendar_of(client.get(f"{series.url}calendar/"))
     assert len(series_calendar.walk("VEVENT")) == 4
 
 
@@ -320,46 +464,48 @@ def test_all_day_event_ending_at_midnight_keeps_its_days(client, demo):
     assert page.select_one(".event__facts time").get_text() == "4. Mai 2030 – 5. Mai 2030"
 
 
-def test_calendar_links_keep_the_listing_filters(client, demo):
-    part_two = EventPage.objects.get(slug="konzeptentwicklung")
-    month = f"{timezone.localtime(part_two.start):%Y-%m}"
-    soup = soup_of(client.get(f"/de/werkstaetten/?month={month}"))
+def test_calendar_links_keep_the_listing_filters(client, workshops):
+    index = workshops.index
+    month = f"{timezone.localtime(workshops.part_two.start):%Y-%m}"
+    soup = soup_of(client.get(f"{index.url}?month={month}"))
     download = soup.select_one('.subscribe a[type="text/calendar"]')["href"]
-    assert download == f"/de/werkstaetten/calendar/?month={month}"
+    assert download == f"{index.url}calendar/?month={month}"
     assert soup.select_one('.subscribe a[href^="webcal://"]')["href"].endswith(f"?month={month}")
     calendar = calendar_of(client.get(download))
-    in_month = EventPage.objects.filter(locale__language_code="de").in_month(
+    in_month = EventPage.objects.descendant_of(index).in_month(
         *(int(part) for part in month.split("-"))
     )
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
-    assert "2. Werkstatt: Konzeptentwicklung" in summaries
+    assert "Teil 2: Ideenwerkstatt" in summaries
     assert sorted(summaries) == sorted(event.title for event in in_month)
     assert len(summaries) < 6
 
 
-def test_pages_announce_calendar_and_feed(client, demo):
+def test_pages_announce_calendar_and_feed(client, english):
     soup = soup_of(client.get("/en/workshops/"))
     calendar_link = soup.select_one('link[rel="alternate"][type="text/calendar"]')
     assert calendar_link["href"] == "/en/workshops/calendar/"
     feed_link = soup.select_one('link[rel="alternate"][type="application/atom+xml"]')
     assert feed_link["href"] == "/en/workshops/feed/"
     assert soup.select_one('a[href^="webcal://testserver/en/workshops/calendar/"]')
-    event = soup_of(client.get(PART_TWO_EN))
-    assert event.select_one('link[type="text/calendar"]')["href"] == PART_TWO_EN + "calendar/"
+    event_url = english.part_two.url
+    event = soup_of(client.get(event_url))
+    assert event.select_one('link[type="text/calendar"]')["href"] == event_url + "calendar/"
 
 
-def test_atom_feed_of_upcoming_workshops(client, demo):
-    response = client.get("/en/workshops/feed/")
+def test_atom_feed_of_upcoming_workshops(client, english):
+    response = client.get(f"{english.index.url}feed/")
     assert response.status_code == 200
     feed = feedparser.parse(response.content)
     assert not feed.bozo, feed.bozo_exception
-    assert feed.feed.title == "Workshops"
+    assert feed.feed.title == "Workshops Teststadt"
     entries = [entry.title for entry in feed.entries]
-    assert entries == expected_upcoming("en")
-    assert "Cancelled: Excursion to the Nordstadt lab" in entries
-    assert "Workshop 1: Foundations" not in entries
-    part_two = feed.entries[entries.index("Workshop 2: Concept development")]
-    assert part_two.link == "http://testserver" + PART_TWO_EN
+    assert entries == upcoming_titles(english.index, prefix="Cancelled: ")
+    assert len(entries) == 5
+    assert "Cancelled: Trip to the test lab" in entries
+    assert "Part 1: Stocktaking" not in entries
+    part_two = feed.entries[entries.index("Part 2: Idea workshop")]
+    assert part_two.link == "http://testserver" + english.part_two.url
 
 
 def event_form(**fields):
@@ -395,8 +541,8 @@ def test_admin_rejects_an_end_before_the_start(admin_client, demo):
     assert not EventPage.objects.filter(slug="neue-werkstatt").exists()
 
 
-def test_admin_rejects_a_part_number_already_used_in_the_series(admin_client, demo):
-    series = EventSeriesPage.objects.get(locale__language_code="de")
+def test_admin_rejects_a_part_number_already_used_in_the_series(admin_client, workshops):
+    series = workshops.series
     response = admin_client.post(
         f"/admin/pages/add/events/eventpage/{series.pk}/", event_form(part_number="2")
     )
@@ -407,7 +553,7 @@ def test_admin_rejects_a_part_number_already_used_in_the_series(admin_client, de
     )
     assert ok.status_code == 302
     assert EventPage.objects.get(slug="neue-werkstatt").part_number == 5
-    third = EventPage.objects.get(slug="aufbau")
+    third = workshops.parts[2]
     edit = admin_client.post(
         f"/admin/pages/{third.pk}/edit/",
         event_form(title=third.title, slug=third.slug, part_number="2"),
@@ -417,7 +563,7 @@ def test_admin_rejects_a_part_number_already_used_in_the_series(admin_client, de
 
 
 @pytest.mark.parametrize(("query", "count"), [("?format=online", 2), ("?format=xyz&series=abc", 5)])
-def test_atom_feed_accepts_the_listing_filters(client, demo, query, count):
-    feed = feedparser.parse(client.get("/de/werkstaetten/feed/" + query).content)
+def test_atom_feed_accepts_the_listing_filters(client, workshops, query, count):
+    feed = feedparser.parse(client.get(f"{workshops.index.url}feed/{query}").content)
     assert not feed.bozo
     assert len(feed.entries) == count

@@ -38,7 +38,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
 class PageTypeBehaviourTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_demo_content", stdout=io.StringIO())
+        call_command("load_demo_content", "--single-site", stdout=io.StringIO())
         cls.about = ContentPage.objects.get(slug="ueber-das-projekt")
         cls.home = HomePage.objects.get(depth=2, locale__language_code="de")
 

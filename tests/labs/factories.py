@@ -8,7 +8,7 @@ ActorIndexPageFactory, so the demo's labs and actors are not in it.
 import factory
 import wagtail_factories
 from django.utils.text import slugify
-from wagtail.models import Locale
+from wagtail.models import Locale, Site
 
 from home.models import HomePage
 from labs.models import (
@@ -23,17 +23,21 @@ from labs.models import (
 
 
 def home(language="de"):
-    return HomePage.objects.get(locale__language_code=language)
+    """The default site's home page in `language`."""
+    root = Site.objects.get(is_default_site=True).root_page
+    return HomePage.objects.get(
+        translation_key=root.translation_key, locale__language_code=language
+    )
 
 
 def lab_index(language="de"):
-    """The site's lab directory in `language` (the skeleton's, the first one)."""
-    return LabIndexPage.objects.filter(locale__language_code=language).order_by("path").first()
+    """The default site's lab directory in `language` (the skeleton's, the first one)."""
+    return LabIndexPage.objects.child_of(home(language)).order_by("path").first()
 
 
 def actor_index(language="de"):
-    """The site's actor directory in `language` (the skeleton's, the first one)."""
-    return ActorIndexPage.objects.filter(locale__language_code=language).order_by("path").first()
+    """The default site's actor directory in `language` (the skeleton's, the first one)."""
+    return ActorIndexPage.objects.child_of(home(language)).order_by("path").first()
 
 
 class LabIndexPageFactory(wagtail_factories.PageFactory):

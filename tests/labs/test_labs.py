@@ -1,12 +1,23 @@
 """Labs and partner actors as visitors and editors meet them, in German and English."""
 
+import datetime
+
 import pytest
+from wagtail.models import Locale
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
-from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+from labs.models import ActorIndexPage, ActorPage, LabContact, LabIndexPage, LabPage, PartnerRole
 from tests.helpers import card_titles, json_ld, soup_of
-from tests.labs.factories import LabPageFactory
+from tests.labs.factories import (
+    ActorIndexPageFactory,
+    ActorPageFactory,
+    LabIndexPageFactory,
+    LabPageFactory,
+    TopicFactory,
+    add_partners,
+)
+from tests.portal.factories import translated
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +41,17 @@ class LabTreeRulesTests(WagtailPageTestCase):
 
 
 def test_lab_page_in_german_shows_journey_partners_and_place(client, demo):
-    soup = soup_of(client.get("/de/labore/aelter-werden-in-der-nordstadt/"))
-    assert soup.find("h1").get_text() == "Älter werden in der Nordstadt"
+    lead = ActorPageFactory(
+        title="Stadt Teststadt – Fachbereich Soziales",
+        slug="stadt-soziales",
+        sector="administration",
+    )
+    lab = LabPageFactory(
+        title="Älter werden im Quartier", phase=3, address="Musterstraße 12\n44147 Dortmund"
+    )
+    add_partners(lab, (lead, PartnerRole.LEAD), ActorPageFactory())
+    soup = soup_of(client.get(lab.url))
+    assert soup.find("h1").get_text() == "Älter werden im Quartier"
     steps = soup.select(".journey__step")
     assert [step.select_one(".journey__label").get_text() for step in steps] == [
         "Idee und Grundlagen",
@@ -43,18 +63,55 @@ def test_lab_page_in_german_shows_journey_partners_and_place(client, demo):
     assert "journey__step--done" in steps[0]["class"]
     assert "journey__step--upcoming" in steps[3]["class"]
     partners = soup.select(".partner-list__item a")
-    assert partners[0].get_text() == "Stadt Dortmund – Fachbereich Soziales"
-    assert partners[0]["href"] == "/de/akteure/stadt-dortmund-soziales/"
+    assert len(partners) == 2
+    assert partners[0].get_text() == "Stadt Teststadt – Fachbereich Soziales"
+    assert partners[0]["href"] == "/de/akteure/stadt-soziales/"
     assert "Träger" in soup.select_one(".partner-list__role").get_text()
     assert "Musterstraße 12" in soup.select_one("address").get_text()
 
 
+def english_topics(*names):
+    """German topics with their English translation, from (German, English) names."""
+    topics = []
+    for german, english in names:
+        topic = TopicFactory(name=german)
+        translated(topic, {german: english})
+        topics.append(topic)
+    return topics
+
+
 def test_english_lab_page_links_partners_to_english_actor_pages(client, demo):
-    soup = soup_of(client.get("/en/labs/growing-older-in-the-nordstadt/"))
-    links = {a.get_text(): a["href"] for a in soup.select(".partner-list__item a")}
-    assert links["Nachbarschaftsverein Nordstadt e. V."] == (
-        "/en/partners/nachbarschaftsverein-nordstadt/"
+    lead = ActorPageFactory(title="Stadt Teststadt – Soziales", sector="administration")
+    club = ActorPageFactory(
+        title="Nachbarschaftsverein Nordstadt e. V.", slug="nachbarschaftsverein"
     )
+    # German order by name (B, D, Z) is not the English alphabetical order
+    topics = english_topics(
+        ("Zusammenhalt", "Cohesion"),
+        ("Bürgerbeteiligung", "Civic participation"),
+        ("Demografischer Wandel", "Demographic change"),
+    )
+    lab = LabPageFactory(
+        title="Älter werden",
+        slug="aelter-werden",
+        topics=topics,
+        contacts=[LabContact(name="Eva Muster", role="Laborkoordination")],
+    )
+    add_partners(lab, (lead, PartnerRole.LEAD), club)
+    for actor in (lead, club):
+        translated(actor)
+    english_lab = translated(
+        lab,
+        {
+            "Älter werden": "Growing older",
+            "aelter-werden": "growing-older",
+            "Laborkoordination": "Lab coordination",
+        },
+    )
+    soup = soup_of(client.get(english_lab.url))
+    links = {a.get_text(): a["href"] for a in soup.select(".partner-list__item a")}
+    assert links["Nachbarschaftsverein Nordstadt e. V."] == "/en/partners/nachbarschaftsverein/"
+    assert len(links) == 2
     assert all(href.startswith("/en/partners/") for href in links.values())
     roles = [span.get_text() for span in soup.select(".partner-list__role")]
     assert roles[0] == "Lead organisation · Administration"
@@ -62,39 +119,48 @@ def test_english_lab_page_links_partners_to_english_actor_pages(client, demo):
     assert [a.get_text() for a in soup.select(".tag-list a")] == [
         "Civic participation",
         "Demographic change",
-        "Neighbourhood",
+        "Cohesion",
     ]
     assert "Lab coordination" in soup.select_one(".contacts").get_text()
 
 
 def test_english_actor_page_lists_its_english_labs_with_role(client, demo):
-    soup = soup_of(client.get("/en/partners/stadt-dortmund-soziales/"))
+    actor = ActorPageFactory(slug="stadt-soziales", sector="administration")
+    labs = {
+        ("Lernorte in Teststadt", "places-of-learning"): "Places of learning in Teststadt",
+        ("Älter werden in Teststadt", "growing-older"): "Growing older in Teststadt",
+    }
+    for (german, slug), english in labs.items():
+        lab = add_partners(LabPageFactory(title=german), (actor, PartnerRole.LEAD))
+        translated(lab, {german: english, lab.slug: slug})
+    english_actor = translated(actor)
+    soup = soup_of(client.get(english_actor.url))
     entries = [li.get_text(" ", strip=True) for li in soup.select("#labs-heading + ul li")]
     assert entries == [
-        "Growing older in the Nordstadt – Lead organisation",
-        "Places of learning in the neighbourhood – Lead organisation",
+        "Growing older in Teststadt – Lead organisation",
+        "Places of learning in Teststadt – Lead organisation",
     ]
     hrefs = [a["href"] for a in soup.select("#labs-heading + ul a")]
-    assert hrefs == [
-        "/en/labs/growing-older-in-the-nordstadt/",
-        "/en/labs/places-of-learning-in-the-neighbourhood/",
-    ]
+    assert hrefs == ["/en/labs/growing-older/", "/en/labs/places-of-learning/"]
 
 
 def test_actor_page_falls_back_to_the_german_lab_when_its_translation_is_offline(client, demo):
-    german_lab = LabPage.objects.get(slug="gemeinsam-im-quartier")
-    english_lab = german_lab.get_translation(demo["en"].locale)
+    actor = ActorPageFactory(slug="jugendrat", sector="politics")
+    german_lab = add_partners(LabPageFactory(slug="gemeinsam-in-teststadt"), actor)
+    english_lab = translated(german_lab, {"gemeinsam-in-teststadt": "together"})
+    english_actor = translated(actor)
     english_lab.unpublish()
-    soup = soup_of(client.get("/en/partners/jugendrat-wuppertal/"))
+    soup = soup_of(client.get(english_actor.url))
     hrefs = [a["href"] for a in soup.select("#labs-heading + ul a")]
-    assert hrefs == ["/de/labore/gemeinsam-im-quartier/"]
+    assert hrefs == ["/de/labore/gemeinsam-in-teststadt/"]
 
 
 @pytest.mark.parametrize(
-    ("path", "expected"),
+    ("language", "sectors", "expected"),
     [
         (
-            "/de/labore/lernorte-im-quartier/",
+            "de",
+            ["civil_society", "administration"],
             {
                 "Zivilgesellschaft": "1",
                 "Verwaltung": "1",
@@ -104,7 +170,17 @@ def test_actor_page_falls_back_to_the_german_lab_when_its_translation_is_offline
             },
         ),
         (
-            "/en/labs/together-in-the-neighbourhood/",
+            "en",
+            [
+                "civil_society",
+                "civil_society",
+                "administration",
+                "politics",
+                "politics",
+                "business",
+                "research",
+                "research",
+            ],
             {
                 "Civil society": "2",
                 "Administration": "1",
@@ -115,8 +191,11 @@ def test_actor_page_falls_back_to_the_german_lab_when_its_translation_is_offline
         ),
     ],
 )
-def test_sector_mix_counts_every_sector_zeros_included(client, demo, path, expected):
-    soup = soup_of(client.get(path))
+def test_sector_mix_counts_every_sector_zeros_included(client, demo, language, sectors, expected):
+    lab = add_partners(LabPageFactory(), *(ActorPageFactory(sector=s) for s in sectors))
+    if language == "en":
+        lab = translated(lab)
+    soup = soup_of(client.get(lab.url))
     rows = soup.select("table.sector-mix tbody tr")
     counts = {row.th.get_text(): row.select_one(".sector-mix__count").get_text() for row in rows}
     assert counts == expected
@@ -135,7 +214,14 @@ def test_lab_without_partners_phase_or_image_renders_cleanly(client, demo):
 
 
 def test_lab_structured_data(client, demo):
-    soup = soup_of(client.get("/en/labs/growing-older-in-the-nordstadt/"))
+    shop = ActorPageFactory(title="Testladen gGmbH", slug="testladen", sector="business")
+    lab = LabPageFactory(
+        title="Älter werden in Teststadt", city="Dortmund", start_date=datetime.date(2023, 3, 1)
+    )
+    add_partners(lab, shop, *ActorPageFactory.create_batch(6))
+    translated(shop)
+    english_lab = translated(lab, {"Älter werden in Teststadt": "Growing older in the Nordstadt"})
+    soup = soup_of(client.get(english_lab.url))
     (data,) = json_ld(soup)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Project"
@@ -144,23 +230,28 @@ def test_lab_structured_data(client, demo):
     assert data["foundingDate"] == "2023-03-01"
     members = {member["name"]: member for member in data["member"]}
     assert len(members) == 7
-    assert members["Quartiersladen gGmbH"]["url"] == "http://testserver/en/partners/quartiersladen/"
-    assert members["Quartiersladen gGmbH"]["@type"] == "Organization"
+    assert members["Testladen gGmbH"]["url"] == "http://testserver/en/partners/testladen/"
+    assert members["Testladen gGmbH"]["@type"] == "Organization"
 
 
 def test_actor_structured_data_and_person_kind(client, demo):
-    organisation = json_ld(soup_of(client.get("/de/akteure/quartiersladen/")))[0]
+    organisation_page = ActorPageFactory(title="Testladen gGmbH", city="Dortmund")
+    organisation = json_ld(soup_of(client.get(organisation_page.url)))[0]
     assert organisation["@type"] == "Organization"
-    assert organisation["name"] == "Quartiersladen gGmbH"
+    assert organisation["name"] == "Testladen gGmbH"
     assert organisation["address"]["addressLocality"] == "Dortmund"
-    person = json_ld(soup_of(client.get("/en/partners/miriam-sommer/")))[0]
+    description = "Sozialwissenschaftlerin, die die Werkstätten der Labore moderiert."
+    person_page = ActorPageFactory(kind="person", sector="research", description=description)
+    english = "Social scientist who facilitates the labs' workshops."
+    person = json_ld(soup_of(client.get(translated(person_page, {description: english}).url)))[0]
     assert person["@type"] == "Person"
-    assert person["description"] == "Social scientist who facilitates the labs' workshops."
+    assert person["description"] == english
 
 
 def test_actor_without_logo_renders_cleanly(client, demo):
-    soup = soup_of(client.get("/de/akteure/miriam-sommer/"))
-    assert soup.find("h1").get_text() == "Dr. Miriam Sommer"
+    actor = ActorPageFactory(title="Dr. Erika Beispiel", kind="person", logo=None)
+    soup = soup_of(client.get(actor.url))
+    assert soup.find("h1").get_text() == "Dr. Erika Beispiel"
     assert not soup.select("img.actor__logo")
 
 
@@ -173,6 +264,46 @@ def option_counts(soup, name):
         option.get_text().rsplit(" (", 1)[0]: option.get_text()
         for option in select.select("option")[1:]
     }
+
+
+LABS = [
+    # German title, English title, city, phase, topics
+    (
+        "Älter werden in der Nordstadt",
+        "Growing older in the Nordstadt",
+        "Dortmund",
+        3,
+        ["demografie", "beteiligung"],
+    ),
+    ("Gemeinsam im Quartier", "Together in the neighbourhood", "Wuppertal", 2, ["beteiligung"]),
+    ("Lernorte im Quartier", "Places of learning in the neighbourhood", "Dortmund", 1, ["bildung"]),
+]
+TOPICS = [
+    ("demografie", "Demografischer Wandel", "Demographic change"),
+    ("beteiligung", "Bürgerbeteiligung", "Civic participation"),
+    ("bildung", "Bildung", "Education"),
+]
+
+
+@pytest.fixture
+def lab_directory(demo):
+    """A lab directory of its own with three labs in two cities, in German and English."""
+    index = LabIndexPageFactory(title="Laborverzeichnis", slug="laborverzeichnis")
+    translated(index, {"Laborverzeichnis": "Lab directory", "laborverzeichnis": "lab-directory"})
+    topics = {}
+    for slug, german, english in TOPICS:
+        topics[slug] = TopicFactory(name=german, slug=slug)
+        translated(topics[slug], {german: english})
+    for title, english, city, phase, topic_slugs in LABS:
+        lab = LabPageFactory(
+            parent=index,
+            title=title,
+            city=city,
+            phase=phase,
+            topics=[topics[slug] for slug in topic_slugs],
+        )
+        translated(lab, {title: english})
+    return index
 
 
 @pytest.mark.parametrize(
@@ -188,20 +319,21 @@ def option_counts(soup, name):
         ("?phase=2&city=Dortmund", []),
     ],
 )
-def test_lab_directory_filters(client, demo, query, titles):
-    soup = soup_of(client.get("/de/labore/" + query))
+def test_lab_directory_filters(client, lab_directory, query, titles):
+    soup = soup_of(client.get(lab_directory.url + query))
     assert card_titles(soup) == titles
     if not titles:
         assert "Kein Labor passt zu dieser Auswahl." in soup.select_one(".no-results").get_text()
 
 
-def test_lab_directory_counts_options_against_the_other_filters(client, demo):
-    soup = soup_of(client.get("/de/labore/?phase=3"))
+def test_lab_directory_counts_options_against_the_other_filters(client, lab_directory):
+    soup = soup_of(client.get(lab_directory.url + "?phase=3"))
     assert option_counts(soup, "city") == {"Dortmund": "Dortmund (1)", "Wuppertal": "Wuppertal (0)"}
     # the phase facet itself counts against the other (inactive) filters: all labs
     assert option_counts(soup, "phase")["Konzeptentwicklung"] == "Konzeptentwicklung (1)"
     assert soup.select_one('select[name="phase"] option[selected]')["value"] == "3"
-    english = soup_of(client.get("/en/labs/?city=Dortmund"))
+    english_index = lab_directory.get_translation(Locale.objects.get(language_code="en"))
+    english = soup_of(client.get(english_index.url + "?city=Dortmund"))
     assert option_counts(english, "topic")["Education"] == "Education (1)"
     assert card_titles(english) == [
         "Growing older in the Nordstadt",
@@ -209,31 +341,71 @@ def test_lab_directory_counts_options_against_the_other_filters(client, demo):
     ]
 
 
-def test_actor_directory_filters_by_sector_and_lab(client, demo):
-    research = soup_of(client.get("/de/akteure/?sector=research"))
+# (title, sector, kind, partner in the lab)
+ACTORS = [
+    ("Dr. Miriam Sommer", "research", "person", True),
+    ("Forschungsinstitut Stadt & Alter", "research", "organisation", False),
+    ("Zentrum für Beteiligungsforschung", "research", "organisation", True),
+    ("Ausschuss für Soziales, Familie und Gesundheit", "politics", "organisation", True),
+    ("Jugendrat Wuppertal", "politics", "organisation", True),
+    ("Bezirksvertretung Innenstadt-Nord", "politics", "organisation", False),
+    ("Seniorenforum Wuppertal", "civil_society", "organisation", True),
+    ("Jugendforum Ölberg", "civil_society", "organisation", True),
+    ("Stadt Wuppertal – Quartiersentwicklung", "administration", "organisation", True),
+    ("Quartiersladen gGmbH", "business", "organisation", True),
+]
+
+
+@pytest.fixture
+def actor_directory(demo):
+    """An actor directory of its own: ten actors, eight of them partners in one lab."""
+    index = ActorIndexPageFactory(title="Akteursverzeichnis", slug="akteursverzeichnis")
+    lab = LabPageFactory(title="Gemeinsam in Teststadt")
+    actors = []
+    for title, sector, kind, partner in ACTORS:
+        actor = ActorPageFactory(parent=index, title=title, sector=sector, kind=kind)
+        actors.append(actor)
+        if partner:
+            add_partners(lab, actor)
+    return {"index": index, "lab": lab, "actors": actors}
+
+
+def test_actor_directory_filters_by_sector_and_lab(client, actor_directory):
+    url = actor_directory["index"].url
+    research = soup_of(client.get(url + "?sector=research"))
     assert card_titles(research) == [
         "Dr. Miriam Sommer",
         "Forschungsinstitut Stadt & Alter",
         "Zentrum für Beteiligungsforschung",
     ]
-    lab = LabPage.objects.get(slug="gemeinsam-im-quartier")
-    in_lab = soup_of(client.get(f"/de/akteure/?lab={lab.pk}"))
+    lab = actor_directory["lab"]
+    in_lab = soup_of(client.get(f"{url}?lab={lab.pk}"))
     assert len(card_titles(in_lab)) == 8
-    combined = soup_of(client.get(f"/de/akteure/?lab={lab.pk}&sector=research"))
+    combined = soup_of(client.get(f"{url}?lab={lab.pk}&sector=research"))
     assert card_titles(combined) == ["Dr. Miriam Sommer", "Zentrum für Beteiligungsforschung"]
     assert option_counts(combined, "sector")["Politik"] == "Politik (2)"
 
 
-def test_english_actor_directory_filters_by_english_lab(client, demo):
-    english_lab = LabPage.objects.get(slug="together-in-the-neighbourhood")
-    soup = soup_of(client.get(f"/en/partners/?lab={english_lab.pk}&sector=politics"))
+def test_english_actor_directory_filters_by_english_lab(client, actor_directory):
+    english_index = translated(
+        actor_directory["index"],
+        {"Akteursverzeichnis": "Partner directory", "akteursverzeichnis": "partner-directory"},
+    )
+    for actor in actor_directory["actors"]:
+        translated(actor)
+    english_lab = translated(
+        actor_directory["lab"], {"Gemeinsam in Teststadt": "Together in Teststadt"}
+    )
+    soup = soup_of(client.get(f"{english_index.url}?lab={english_lab.pk}&sector=politics"))
     assert card_titles(soup) == [
         "Ausschuss für Soziales, Familie und Gesundheit",
         "Jugendrat Wuppertal",
     ]
-    assert all(a["href"].startswith("/en/partners/") for a in soup.select(".card__title a"))
+    assert all(
+        a["href"].startswith("/en/partner-directory/") for a in soup.select(".card__title a")
+    )
     lab_options = option_counts(soup, "lab")
-    assert lab_options["Together in the neighbourhood"] == "Together in the neighbourhood (2)"
+    assert lab_options["Together in Teststadt"] == "Together in Teststadt (2)"
 
 
 @pytest.mark.parametrize(
@@ -258,21 +430,24 @@ def test_directories_shrug_off_bad_input(client, demo, query):
         assert response.status_code == 200, (path, query)
 
 
-def test_unknown_filter_values_are_ignored(client, demo):
-    assert len(card_titles(soup_of(client.get("/de/labore/?phase=99")))) == 3
-    repeated = soup_of(client.get("/de/akteure/?sector=&sector=research&sector=politics"))
+def test_unknown_filter_values_are_ignored(client, lab_directory, actor_directory):
+    assert len(card_titles(soup_of(client.get(lab_directory.url + "?phase=99")))) == 3
+    repeated = soup_of(
+        client.get(actor_directory["index"].url + "?sector=&sector=research&sector=politics")
+    )
     assert len(card_titles(repeated)) == 3  # the first known value counts
 
 
-def test_directory_paginates_and_keeps_filters_in_links(client, demo, settings):
+def test_directory_paginates_and_keeps_filters_in_links(client, actor_directory, settings):
     settings.PORTAL_PAGE_SIZE = 2
-    first = soup_of(client.get("/de/akteure/?sector=research"))
+    url = actor_directory["index"].url
+    first = soup_of(client.get(url + "?sector=research"))
     assert len(card_titles(first)) == 2
     next_link = first.select_one('.pagination a[rel="next"]')["href"]
     assert next_link == "?sector=research&page=2"
-    last = soup_of(client.get("/de/akteure/" + next_link))
+    last = soup_of(client.get(url + next_link))
     assert card_titles(last) == ["Zentrum für Beteiligungsforschung"]
-    assert card_titles(soup_of(client.get("/de/akteure/?sector=research&page=999"))) == (
+    assert card_titles(soup_of(client.get(url + "?sector=research&page=999"))) == (
         card_titles(last)
     )
 
@@ -301,19 +476,24 @@ def test_home_shows_newest_labs_and_partner_logos(client, demo):
 def test_home_shows_editor_chosen_labs_in_the_visitors_language(client, demo):
     from home.models import HomeFeaturedLab
 
-    HomeFeaturedLab.objects.create(
-        home=demo["de"], lab=LabPage.objects.get(slug="gemeinsam-im-quartier")
-    )
-    HomeFeaturedLab.objects.create(
-        home=demo["en"], lab=LabPage.objects.get(slug="gemeinsam-im-quartier")
-    )
-    assert featured(soup_of(client.get("/de/"))) == ["Gemeinsam im Quartier"]
-    assert featured(soup_of(client.get("/en/"))) == ["Together in the neighbourhood"]
+    lab = LabPageFactory(title="Gemeinsam in Teststadt")
+    translated(lab, {"Gemeinsam in Teststadt": "Together in Teststadt"})
+    HomeFeaturedLab.objects.create(home=demo["de"], lab=lab)
+    HomeFeaturedLab.objects.create(home=demo["en"], lab=lab)
+    assert featured(soup_of(client.get("/de/"))) == ["Gemeinsam in Teststadt"]
+    assert featured(soup_of(client.get("/en/"))) == ["Together in Teststadt"]
 
 
 def test_sector_mix_counts_only_published_partners(client, demo):
-    ActorPage.objects.get(slug="quartiersladen", locale__language_code="de").unpublish()
-    soup = soup_of(client.get("/de/labore/aelter-werden-in-der-nordstadt/"))
+    shop = ActorPageFactory(sector="business")
+    lab = add_partners(
+        LabPageFactory(),
+        shop,
+        ActorPageFactory(sector="business"),
+        *ActorPageFactory.create_batch(5, sector="civil_society"),
+    )
+    shop.unpublish()
+    soup = soup_of(client.get(lab.url))
     counts = {
         row.th.get_text(): row.select_one(".sector-mix__count").get_text()
         for row in soup.select("table.sector-mix tbody tr")
@@ -323,10 +503,16 @@ def test_sector_mix_counts_only_published_partners(client, demo):
 
 
 def test_german_alphabetical_order_on_every_database(client, demo):
-    index = LabIndexPage.objects.get(locale__language_code="de")
-    index.add_child(instance=LabPageFactory.build(title="Zukunftswerkstatt", slug="zukunft"))
-    index.add_child(instance=LabPageFactory.build(title="Übergänge gestalten", slug="uebergaenge"))
-    assert card_titles(soup_of(client.get("/de/labore/"))) == [
+    index = LabIndexPageFactory()
+    for title in [
+        "Zukunftswerkstatt",
+        "Lernorte im Quartier",
+        "Übergänge gestalten",
+        "Älter werden in der Nordstadt",
+        "Gemeinsam im Quartier",
+    ]:
+        LabPageFactory(parent=index, title=title)
+    assert card_titles(soup_of(client.get(index.url))) == [
         "Älter werden in der Nordstadt",
         "Gemeinsam im Quartier",
         "Lernorte im Quartier",

@@ -9,11 +9,18 @@ import pytest
 from django.conf import settings as django_settings
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
-from events.models import EventIndexPage, EventPage, EventSeriesPage, RegistrationMode
+from events.models import EventIndexPage, EventPage, RegistrationMode
 from home.models import HomePage
 from labs.models import ActorPage, LabPage
 from portal.delivery import cdn
+from tests.events.factories import (
+    EventPageFactory,
+    EventSpeakerFactory,
+    series_with_parts,
+)
 from tests.helpers import PRODUCTION_ESSENTIALS
+from tests.labs.factories import ActorPageFactory, LabPageFactory, add_partners
+from tests.portal.factories import published, translated
 from tests.portal.test_configuration import run_production_check
 from tests.security.test_headers import production
 
@@ -38,17 +45,21 @@ def purged(settings):
 
 
 def workshop_in_series(language):
-    """A workshop of the demo series with labs, speakers linked to actor pages and an
-    organiser: the workshop with the most pages that show it."""
-    for event in EventPage.objects.live().filter(locale__language_code=language):
-        if (
-            isinstance(event.get_parent().specific, EventSeriesPage)
-            and event.related_labs.exists()
-            and event.organiser_id
-            and any(speaker.actor_id for speaker in event.speakers.all())
-        ):
-            return event
-    raise AssertionError("the demo content has no such workshop")
+    """A workshop of a series with a lab, a speaker linked to an actor page and an organiser
+    (the workshop with the most pages that show it), in `language`."""
+    lab = LabPageFactory()
+    speaker = ActorPageFactory(kind="person", sector="research")
+    organiser = ActorPageFactory(sector="administration")
+    series, (event, _next_part) = series_with_parts(2)
+    event.organiser = organiser
+    event.related_labs = [lab]
+    event.save()
+    EventSpeakerFactory(event=event, actor=speaker)
+    if language == "de":
+        return published(event)
+    for page in (lab, speaker, organiser, series):
+        translated(page)
+    return translated(event)
 
 
 def localized(model, pages, locale):
@@ -97,15 +108,13 @@ def test_publishing_a_workshop_purges_every_page_that_shows_it(
 def test_unpublishing_a_lab_purges_its_directory_home_partners_and_workshops(
     demo, purged, django_capture_on_commit_callbacks
 ):
-    lab = next(
-        lab
-        for lab in LabPage.objects.live().filter(locale__language_code="de")
-        if lab.partners.exists() and EventPage.objects.live().for_lab(lab).exists()
-    )
+    lab = add_partners(LabPageFactory(), ActorPageFactory(), ActorPageFactory())
+    EventPageFactory(related_labs=[lab])
     with django_capture_on_commit_callbacks(execute=True):
         lab.unpublish()
     partners = localized(ActorPage, [row.actor for row in lab.partners.all()], lab.locale)
     workshops = EventPage.objects.live().filter(locale=lab.locale).for_lab(lab)
+    assert len(partners) == 2 and len(workshops) == 1
     for page in [lab, lab.get_parent(), demo["de"], *partners, *workshops]:
         assert page.full_url in purged, page
     assert all(urlsplit(url).path.startswith(("/de/", "/sitemap")) for url in purged)
@@ -131,8 +140,7 @@ def test_a_page_made_private_leaves_the_cdn_with_its_subpages(
 ):
     from wagtail.models import PageViewRestriction
 
-    series = EventSeriesPage.objects.live().get(locale__language_code="de")
-    parts = list(series.get_children().live())
+    series, parts = series_with_parts(3)
     with django_capture_on_commit_callbacks(execute=True):
         restriction = PageViewRestriction.objects.create(
             page=series, restriction_type="password", password="geheim"
@@ -146,7 +154,7 @@ def test_a_page_made_private_leaves_the_cdn_with_its_subpages(
 
 
 def test_a_new_slug_purges_the_old_address(demo, purged, django_capture_on_commit_callbacks):
-    actor = ActorPage.objects.live().filter(locale__language_code="de").first()
+    actor = ActorPageFactory()
     old_url = actor.full_url
     with django_capture_on_commit_callbacks(execute=True):
         actor.slug = "neuer-name"
@@ -162,7 +170,7 @@ def test_nothing_is_purged_or_installed_without_a_cdn(demo, django_capture_on_co
     assert django_settings.PORTAL_CDN_SECONDS == 0
     assert "wagtail.contrib.frontend_cache" not in django_settings.INSTALLED_APPS
     assert not cdn.disconnect_cdn_purge()  # no receiver was ever connected
-    lab = LabPage.objects.live().filter(locale__language_code="de").first()
+    lab = LabPageFactory()
     with django_capture_on_commit_callbacks() as callbacks:
         lab.save_revision().publish()
         cdn.purge({lab.full_url})  # even if called, nothing is sent
@@ -174,6 +182,7 @@ def test_only_shareable_pages_get_a_lifetime_for_the_cdn(client, admin_client, d
 
     settings.PORTAL_PAGE_CACHE_SECONDS = 600
     settings.PORTAL_CDN_SECONDS = 300
+    form_page = EventPageFactory(registration_mode=RegistrationMode.BUILT_IN)
     cache.clear()
     try:
         anonymous = client.get("/de/labore/")
@@ -185,11 +194,6 @@ def test_only_shareable_pages_get_a_lifetime_for_the_cdn(client, admin_client, d
         }
         assert "s-maxage" in client.get("/de/labore/")["Cache-Control"]  # from the page cache
         assert "s-maxage" not in admin_client.get("/de/labore/").get("Cache-Control", "")
-        form_page = (
-            EventPage.objects.live()
-            .filter(locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN)
-            .first()
-        )
         assert "s-maxage" not in client.get(form_page.url).get("Cache-Control", "")
     finally:
         cache.clear()

@@ -7,9 +7,11 @@ import logging
 import pytest
 from django.core.cache import cache
 
-from events.models import EventIndexPage, EventPage, RegistrationMode
-from labs.models import ActorPage, LabPage
+from events.models import EventIndexPage, RegistrationMode
+from tests.events.factories import EventPageFactory, EventSpeakerFactory, series_with_parts
 from tests.helpers import soup_of
+from tests.labs.factories import ActorPageFactory, LabPageFactory
+from tests.portal.factories import published, translated
 
 
 @pytest.fixture(autouse=True)
@@ -41,11 +43,7 @@ def test_editors_always_see_fresh_pages(admin_client, demo):
 
 
 def test_pages_with_a_form_token_are_not_cached(client, demo):
-    event = (
-        EventPage.objects.live()
-        .filter(locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN)
-        .first()
-    )
+    event = EventPageFactory(registration_mode=RegistrationMode.BUILT_IN)
     for _ in range(2):
         response, state = get(client, event.url)
         assert state is None
@@ -63,20 +61,15 @@ def test_visitors_with_a_session_or_messages_bypass_the_cache(client, demo):
 
 def test_publishing_an_event_refreshes_every_page_that_shows_it(client, demo):
     index = EventIndexPage.objects.get(locale__language_code="de")
-    listed = client.get(index.url).content.decode()
-    event = next(
-        event
-        for event in EventPage.objects.live()
-        .filter(locale=index.locale)
-        .exclude(registration_mode=RegistrationMode.BUILT_IN)  # form pages are never cached
-        if event.title in listed and event.related_labs.exists()
-    )
-    lab = event.related_labs.first()
-    speaker_actor = next((s.actor for s in event.speakers.all() if s.actor), None)
+    lab = LabPageFactory()
+    speaker_actor = ActorPageFactory()
+    series, (event,) = series_with_parts(1)
+    event.related_labs = [lab]
+    event.save()
+    EventSpeakerFactory(event=event, actor=speaker_actor)
+    assert event.title in client.get(index.url).content.decode()
     paths = [event.url, index.url, f"{index.url}feed/", f"{index.url}calendar/", "/de/"]
-    paths += [event.get_parent().url, lab.url]
-    if speaker_actor:
-        paths.append(speaker_actor.url)
+    paths += [series.url, lab.url, speaker_actor.url]
     for path in paths:
         get(client, path)
         assert get(client, path)[1] == "hit", path
@@ -84,27 +77,25 @@ def test_publishing_an_event_refreshes_every_page_that_shows_it(client, demo):
     event.title = "Werkstatt mit neuem Titel"
     event.save_revision().publish()
 
-    for path in (event.url, index.url, f"{index.url}feed/", event.get_parent().url):
+    for path in (event.url, index.url, f"{index.url}feed/", series.url):
         response, state = get(client, path)
         assert state == "miss", path
         assert "Werkstatt mit neuem Titel" in response.content.decode(), path
 
 
 def test_unpublish_move_delete_and_translation_make_the_cache_stale(client, demo):
-    from wagtail.models import Locale
-
-    lab = LabPage.objects.live().filter(locale__language_code="de").first()
+    lab = LabPageFactory()
     get(client, lab.url)
     assert get(client, lab.url)[1] == "hit"
     lab.unpublish()
     assert client.get(lab.url).status_code == 404
 
-    actor = ActorPage.objects.live().filter(locale__language_code="de").first()
+    actor = ActorPageFactory()
     get(client, actor.url)
     actor.delete()
     assert client.get(actor.url).status_code == 404
 
-    moved = LabPage.objects.live().filter(locale__language_code="de").exclude(pk=lab.pk)[1]
+    moved = published(LabPageFactory())
     old_url = moved.url
     get(client, old_url)
     moved.slug = "umgezogen"
@@ -112,9 +103,7 @@ def test_unpublish_move_delete_and_translation_make_the_cache_stale(client, demo
     assert client.get(old_url).status_code in (301, 302, 404)
 
     # a translation goes live when wagtail-localize publishes the translated page
-    english = Locale.objects.get(language_code="en")
-    other_lab = LabPage.objects.live().filter(locale__language_code="de").exclude(pk=lab.pk)[0]
-    english_lab = other_lab.get_translation(english)
+    english_lab = translated(LabPageFactory())
     get(client, english_lab.url)
     assert get(client, english_lab.url)[1] == "hit"
     english_lab.title = "A new English title"
@@ -214,7 +203,7 @@ def test_a_preview_of_a_draft_never_comes_from_the_cache(client, demo):
     the page's public address through the middleware."""
     from django.test import RequestFactory
 
-    lab = LabPage.objects.live().filter(locale__language_code="de").first()
+    lab = published(LabPageFactory())
     get(client, lab.url)
     assert get(client, lab.url)[1] == "hit"
     lab.title = "Entwurf, noch nicht veröffentlicht"
@@ -257,7 +246,7 @@ def workers(settings):
 def test_a_publish_through_one_worker_refreshes_the_pages_of_another(client, demo, workers):
     from portal.models import PageCacheVersion
 
-    lab = LabPage.objects.live().filter(locale__language_code="de").first()
+    lab = LabPageFactory()
     index = lab.get_parent()
     for worker in ("a", "b"):
         workers(worker)
@@ -356,9 +345,7 @@ def test_only_registrations_visitors_can_see_make_the_cache_stale(client, demo):
     cache (a busy form would otherwise empty it every second), its confirmation does not."""
     from tests.events.factories import RegistrationFactory
 
-    workshop = EventPage.objects.filter(
-        locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN
-    ).first()
+    workshop = EventPageFactory(registration_mode=RegistrationMode.BUILT_IN, capacity=12)
     get(client, "/de/werkstaetten/")
     registration = RegistrationFactory(event=workshop, status="pending")
     assert get(client, "/de/werkstaetten/")[1] == "hit"

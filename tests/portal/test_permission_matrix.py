@@ -187,14 +187,14 @@ def act(scene, action):
         return all(client.get(url).status_code == 200 for url in urls)
     if action == "publish a translation":
         german, english = german_actor(), english_actor()
-        german.title = "Quartiersladen, neuer Name"
+        german.title = "Stadtteilladen, neuer Name"
         german.save_revision().publish()
         source = TranslationSource.objects.get(object_id=german.translation_key)
         client.post(
             reverse("wagtail_localize:update_translations", args=[source.pk]),
             {"publish_translations": "on"},
         )
-        return reload(english).title == "Quartiersladen, neuer Name"
+        return reload(english).title == "Stadtteilladen, neuer Name"
     if action == "site settings":
         site = Site.objects.get(is_default_site=True)
         url = reverse("wagtailsettings:edit", args=["portal", "portalsettings", site.pk])

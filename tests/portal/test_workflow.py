@@ -48,8 +48,7 @@ def test_setup_creates_the_roles_and_one_workflow_for_every_page(demo):
     assert not Group.objects.filter(name__in=["Moderators", "Editors"]).exists()
     active = set(Workflow.objects.filter(active=True).values_list("name", flat=True))
     assert WORKFLOW_NAME in active and "Moderators approval" not in active
-    english_actor = german_actor().get_translation(Locale.objects.get(language_code="en"))
-    for page in [german_actor(), english_actor, demo["en"]]:
+    for page in [german_actor(), english_actor(), demo["en"]]:
         assert page.get_workflow().name == WORKFLOW_NAME
     root = Page.get_first_root_node()
     redaktion = GroupPagePermission.objects.filter(group__name="Redaktion", page=root)
@@ -76,20 +75,20 @@ def test_setup_is_idempotent(demo):
 def test_submit_then_two_approvals_publish_the_change(people):
     page = german_actor()
     author = client_for(people["author"])
-    assert edit(author, page, "submit", title="Quartiersladen (neu)").status_code == 302
+    assert edit(author, page, "submit", title="Stadtteilladen (neu)").status_code == 302
     page = reload(page)
     assert page.workflow_in_progress
-    assert page.title != "Quartiersladen (neu)"  # the live page is unchanged
+    assert page.title != "Stadtteilladen (neu)"  # the live page is unchanged
 
     assert workflow_action(client_for(people["colleague"]), page, "approve").status_code == 302
     page = reload(page)
     assert page.current_workflow_task.name == "Freigabe"
-    assert page.title != "Quartiersladen (neu)"
+    assert page.title != "Stadtteilladen (neu)"
 
     workflow_action(client_for(people["approver"]), page, "approve")
     page = reload(page)
     assert not page.workflow_in_progress
-    assert page.live and page.title == "Quartiersladen (neu)"
+    assert page.live and page.title == "Stadtteilladen (neu)"
 
 
 def test_nobody_approves_their_own_change(people):
@@ -272,7 +271,7 @@ def test_approvers_cannot_publish_a_translation_directly_but_administration_can(
 
 def test_update_translations_cannot_publish_for_editors(people, django_capture_on_commit_callbacks):
     german = german_actor()
-    german.title = "Quartiersladen, neuer Name"
+    german.title = "Stadtteilladen, neuer Name"
     german.save_revision().publish()
     page = english_actor()
     source = TranslationSource.objects.get(object_id=german.translation_key)
@@ -287,7 +286,7 @@ def test_update_translations_cannot_publish_for_editors(people, django_capture_o
     # the same request by Administration publishes (the new title falls back to German)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(people["admin"]).post(url, {"publish_translations": "on"})
-    assert reload(page).title == "Quartiersladen, neuer Name"
+    assert reload(page).title == "Stadtteilladen, neuer Name"
 
 
 def test_converting_a_translation_to_an_alias_is_direct_publishing(people):

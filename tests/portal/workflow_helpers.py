@@ -11,6 +11,8 @@ from wagtail.test.utils.form_data import nested_form_data
 from wagtail_localize.models import Translation
 
 from labs.models import ActorPage
+from tests.labs.factories import ActorPageFactory
+from tests.portal.factories import published, translated
 
 
 def user_with_role(username, role=None, email=None):
@@ -59,12 +61,34 @@ def workflow_action(client, page, action, comment=""):
     return client.post(url, {"comment": comment})
 
 
-def german_actor(slug="quartiersladen"):
-    return ActorPage.objects.get(slug=slug, locale__language_code="de")
+# The page the workflow tests edit: an actor of its own, so they need no demo content.
+ACTOR = {
+    "title": "Stadtteilladen Teststadt",
+    "slug": "stadtteilladen-teststadt",
+    "sector": "business",
+    "teaser": "Ein Laden, in dem sich die Nachbarschaft trifft.",
+    "description": "Verkauft regionale Waren und leiht Werkzeug aus.",
+    "city": "Teststadt",
+}
+ACTOR_IN_ENGLISH = {
+    ACTOR["title"]: "Neighbourhood shop Teststadt",
+    ACTOR["teaser"]: "A shop where the neighbourhood meets.",
+    ACTOR["description"]: "Sells regional goods and lends tools.",
+}
 
 
-def english_actor(slug="quartiersladen"):
-    return german_actor(slug).get_translation(Locale.objects.get(language_code="en")).specific
+def german_actor():
+    """The German actor page, built and published the first time a test asks for it and
+    the same page after that (every test's changes are rolled back)."""
+    actor = ActorPage.objects.filter(slug=ACTOR["slug"], locale=Locale.get_default()).first()
+    return actor or published(ActorPageFactory(**ACTOR))
+
+
+def english_actor():
+    """Its English version, a wagtail-localize translation as editors make them."""
+    german = german_actor()
+    english = german.get_translation_or_none(Locale.objects.get(language_code="en"))
+    return english.specific if english else translated(german, ACTOR_IN_ENGLISH)
 
 
 def translate_title(client, page, text):

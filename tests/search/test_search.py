@@ -6,9 +6,10 @@ from django.utils import translation
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Locale, PageViewRestriction
 
-from events.models import EventPage
 from home.models import ContentPage
+from tests.events.factories import EventPageFactory
 from tests.helpers import soup_of
+from tests.portal.factories import translated
 
 
 def search_url(language="de"):
@@ -30,6 +31,14 @@ def add_page(demo, title, teaser="", language="de", publish=True):
     return page
 
 
+@pytest.fixture
+def workshop(demo):
+    """A German workshop and its English version."""
+    event = EventPageFactory(title="2. Werkstatt: Zukunftsbilder")
+    translated(event, {event.title: "Workshop 2: Pictures of the future"})
+    return event
+
+
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_every_page_has_a_search_form_in_its_header(client, demo, language):
     soup = soup_of(client.get(demo[language].url))
@@ -39,24 +48,22 @@ def test_every_page_has_a_search_form_in_its_header(client, demo, language):
     assert soup.select_one(f'label[for="{form.select_one("input")["id"]}"]')
 
 
-def test_finds_workshops_in_the_visitors_language_only(client, demo):
-    _soup, german = results(client, "Konzeptentwicklung")
-    assert "2. Werkstatt: Konzeptentwicklung" in german
-    _soup, english = results(client, "Concept development", "en")
-    assert "Workshop 2: Concept development" in english
+def test_finds_workshops_in_the_visitors_language_only(client, workshop):
+    _soup, german = results(client, "Zukunftsbilder")
+    assert "2. Werkstatt: Zukunftsbilder" in german
+    _soup, english = results(client, "Pictures of the future", "en")
+    assert "Workshop 2: Pictures of the future" in english
     assert not any("Werkstatt" in title for title in english)
 
 
-def test_partial_words_find_pages(client, demo):
-    _soup, found = results(client, "Konzeptentw")
-    assert "2. Werkstatt: Konzeptentwicklung" in found
+def test_partial_words_find_pages(client, workshop):
+    _soup, found = results(client, "Zukunftsbil")
+    assert "2. Werkstatt: Zukunftsbilder" in found
 
 
-def test_results_show_type_and_workshop_date(client, demo):
-    soup, _found = results(client, "Konzeptentwicklung")
-    result = next(
-        li for li in soup.select(".search-result") if "Konzeptentwicklung" in li.get_text()
-    )
+def test_results_show_type_and_workshop_date(client, workshop):
+    soup, _found = results(client, "Zukunftsbilder")
+    result = next(li for li in soup.select(".search-result") if "Zukunftsbilder" in li.get_text())
     kind = result.select_one(".search-result__type")
     assert kind.get_text().startswith("Werkstatt")
     assert kind.select_one("time")["datetime"]
@@ -98,14 +105,15 @@ def test_the_index_follows_publish_unpublish_and_delete(client, demo):
     assert results(client, "Okapi")[1] == []
 
 
-def test_promoted_results_in_the_visitors_language(client, demo):
-    event = EventPage.objects.get(slug="konzeptentwicklung")
+def test_promoted_results_in_the_visitors_language(client, workshop):
+    event = workshop
     query = Query.get("anmeldung")
     SearchPromotion.objects.create(query=query, page=event, sort_order=0)
     german = soup_of(client.get(search_url(), {"q": "Anmeldung"}))
     assert [a.get_text() for a in german.select(".search-promoted a")] == [event.title]
     english = soup_of(client.get(search_url("en"), {"q": "anmeldung"}))
     english_event = event.get_translation(Locale.objects.get(language_code="en"))
+    assert english_event.title == "Workshop 2: Pictures of the future"
     assert [a.get_text() for a in english.select(".search-promoted a")] == [english_event.title]
     assert Query.get("anmeldung").hits == 2  # counted, and nothing about the visitor stored
 
@@ -143,12 +151,12 @@ def test_bad_queries_get_a_page(client, demo, query):
         assert "auf 200 Zeichen gekürzt" in html
 
 
-def test_suggestions_for_the_search_field(client, demo):
+def test_suggestions_for_the_search_field(client, workshop):
     with translation.override("de"):
         url = reverse("search_suggestions")
-    data = client.get(url, {"q": "Konzept"}).json()
-    assert "2. Werkstatt: Konzeptentwicklung" in data["suggestions"]
-    assert client.get(url, {"q": "K"}).json() == {"suggestions": []}
+    data = client.get(url, {"q": "Zukunft"}).json()
+    assert "2. Werkstatt: Zukunftsbilder" in data["suggestions"]
+    assert client.get(url, {"q": "Z"}).json() == {"suggestions": []}
 
 
 def test_private_promoted_pages_are_not_shown(client, demo):
