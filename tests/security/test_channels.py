@@ -241,3 +241,23 @@ def test_mails_and_the_csv_export_carry_the_text_safely(client, hostile_portal):
     for row in rows[1:]:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_editors_cannot_store_nul_characters(admin_client, demo):
+    """NUL, the one hostile character the channels above never see: the admin refuses it
+    (and PostgreSQL could not store it in a text column)."""
+    from portal.models import SiteTexts
+
+    before = SiteTexts.objects.count()
+    response = admin_client.post(
+        reverse("wagtailsnippets_portal_sitetexts:add") + "?locale=en",
+        {
+            "site_name": "Portal\x00",
+            "municipality": "Stadt",
+            "funding_notice": "Gefördert\x00",
+            "funder_name": "Ministerium",
+        },
+    )
+    assert response.status_code == 200  # the form again, with errors
+    assert "Nullzeichen sind nicht erlaubt" in response.content.decode()  # admin in German
+    assert SiteTexts.objects.count() == before
