@@ -72,6 +72,7 @@ def report_barrier(request, statement):
             status = 429
         else:
             report = BarrierReport.objects.create(
+                site=statement.get_site(),
                 locale=statement.locale,
                 page_url=form.cleaned_data["page_url"],
                 description=form.cleaned_data["description"],

@@ -417,6 +417,15 @@ class BarrierReport(models.Model):
     """A barrier reported through the accessibility statement's form."""
 
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    # the municipality whose accessibility statement received it (several in one installation)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     locale = models.ForeignKey(
         "wagtailcore.Locale", verbose_name=_("language"), on_delete=models.PROTECT
     )

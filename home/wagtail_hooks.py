@@ -1,11 +1,38 @@
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import get_page_models
 
+from portal.editorial.permissions import sites_within_reach
+
 from .models import BarrierReport, PlaceholderPage
+
+
+class OwnSitesOnly:
+    """For a view of barrier reports: only those of the user's own sites (with several
+    municipalities in one installation); another site's report is not found."""
+
+    def get_base_queryset(self):
+        return self.of_own_sites(super().get_base_queryset())
+
+    def get_object(self, *args, **kwargs):
+        report = super().get_object(*args, **kwargs)
+        if not self.of_own_sites(BarrierReport.objects.filter(pk=report.pk)).exists():
+            raise Http404
+        return report
+
+    def of_own_sites(self, reports):
+        sites = sites_within_reach(self.request.user)
+        return reports if sites is None else reports.filter(site__in=sites)
+
+
+def own_sites_only(view_class):
+    return type(view_class.__name__, (OwnSitesOnly, view_class), {})
 
 
 class BarrierReportViewSet(ModelViewSet):
@@ -24,6 +51,12 @@ class BarrierReportViewSet(ModelViewSet):
     form_fields = ["handled", "note"]
     inspect_view_enabled = True
     copy_view_enabled = False
+    index_view_class = own_sites_only(generic.IndexView)
+    edit_view_class = own_sites_only(generic.EditView)
+    delete_view_class = own_sites_only(generic.DeleteView)
+    inspect_view_class = own_sites_only(generic.InspectView)
+    history_view_class = own_sites_only(history.HistoryView)
+    usage_view_class = own_sites_only(usage.UsageView)
     inspect_view_fields = [
         "created_at",
         "locale",

@@ -46,3 +46,15 @@ def within_reach(user, pages):
     for path in set(granted.values_list("page__path", flat=True)):
         inside |= Q(path__startswith=path)
     return pages.filter(inside) if inside else pages.none()
+
+
+def sites_within_reach(user) -> list[int] | None:
+    """The ids of the sites whose home page the user holds page permissions on; None for
+    "every site" (superusers, and everyone while the installation has one site)."""
+    if user.is_superuser or Site.objects.count() <= 1:
+        return None
+    from wagtail.models import Page
+
+    sites = Site.objects.all()
+    homes = within_reach(user, Page.objects.filter(pk__in=sites.values("root_page_id")))
+    return list(sites.filter(root_page__in=homes).values_list("pk", flat=True))

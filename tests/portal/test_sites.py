@@ -246,3 +246,29 @@ def test_queries_per_request_do_not_grow_with_the_number_of_sites(client, demo):
         )
     assert Site.objects.count() == 5
     assert counts() == one_site
+
+
+def test_barrier_reports_stay_with_the_municipality_they_were_sent_to(lindental_staff):
+    from home.models import AccessibilityStatementPage, BarrierReport
+
+    lindental = Site.objects.get(hostname=LINDENTAL)
+    for site, words in [(lindental, "Rampe im Rathaus fehlt"), (None, "Kontrast zu gering")]:
+        site = site or Site.objects.get(is_default_site=True)
+        statement = AccessibilityStatementPage.objects.get(
+            locale__language_code="de", path__startswith=site.root_page.path
+        )
+        client = lindental_staff("freigabe-lindental")
+        client.logout()
+        response = client.post(
+            f"{statement.url}feedback/", {"description": words}, HTTP_HOST=site.hostname
+        )
+        assert response.status_code == 302
+        assert BarrierReport.objects.get(description=words).site == site
+    client = lindental_staff("freigabe-lindental")
+    listing = client.get("/admin/barrier_reports/").content.decode()
+    assert "Rampe im Rathaus fehlt" in listing and "Kontrast zu gering" not in listing
+    theirs = BarrierReport.objects.get(description="Kontrast zu gering")
+    response = client.get(f"/admin/barrier_reports/edit/{theirs.pk}/")
+    assert response.status_code in (302, 404) and b"Kontrast zu gering" not in response.content
+    own = BarrierReport.objects.get(description="Rampe im Rathaus fehlt")
+    assert client.get(f"/admin/barrier_reports/edit/{own.pk}/").status_code == 200
