@@ -83,12 +83,14 @@ def run(command: list[str], env: dict):
     subprocess.run(command, cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
-def prepare_database(env: dict, scale: float | None):
+def prepare_database(env: dict, scale: float | None, sites: int = 1):
     """Migrate, fill a new database with bench/populate.py at `scale` (None: it is filled
-    already) and collect the static files into the work directory."""
+    already) in an installation of `sites` municipalities, and collect the static files
+    into the work directory."""
     run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env)
     if scale is not None:
-        run([sys.executable, "bench/populate.py", "--scale", str(scale)], env)
+        populate = [sys.executable, "bench/populate.py", "--scale", str(scale)]
+        run([*populate, "--sites", str(sites)], env)
     run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env)
 
 

@@ -218,12 +218,39 @@ def populate(scale: float, seed: int = 7):
     )
 
 
+def add_sites(count: int):
+    """More municipalities beside the measured one, as a host for many would have."""
+    import io
+    import time
+
+    if count <= 0:
+        return
+    started = time.monotonic()
+    for number in range(2, count + 2):
+        call_command(
+            "setup_portal",
+            site=f"Gemeinde {number:03d}",
+            hostname=f"gemeinde{number:03d}.bench.localhost",
+            stdout=io.StringIO(),
+        )
+    seconds = time.monotonic() - started
+    print(f"Added {count} more sites in {seconds:.0f} s ({seconds / count:.1f} s each).")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument(
+        "--sites",
+        type=int,
+        default=1,
+        help="municipalities in the installation: the measured one plus N-1 more, each "
+        "added with `setup_portal --site` (the time it takes is printed)",
+    )
     arguments = parser.parse_args()
     call_command("load_demo_content", "--single-site")
     populate(arguments.scale)
+    add_sites(arguments.sites - 1)
     from django.db import connection
 
     if connection.vendor == "postgresql":

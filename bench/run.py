@@ -160,6 +160,12 @@ def main():
         help="data set size (1.0: a large city, see bench/populate.py)",
     )
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument(
+        "--sites",
+        type=int,
+        default=1,
+        help="municipalities in the installation (the first is measured; issue #18)",
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
@@ -204,7 +210,7 @@ def main():
     )
     if not reuse:
         print(f"Preparing {arguments.database} database at scale {arguments.scale} …", flush=True)
-    prepare_database(env, None if reuse else arguments.scale)
+    prepare_database(env, None if reuse else arguments.scale, arguments.sites)
     paths = urls_to_measure(env)
     counts = queries_and_bytes(env, paths)
 
@@ -228,7 +234,8 @@ def main():
     )
     lines = [
         f"KoSI-Lab portal benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{arguments.database}, scale {arguments.scale}, {arguments.workers} workers, "
+        f"{arguments.database}, scale {arguments.scale}, {arguments.sites} site(s), "
+        f"{arguments.workers} workers, "
         f"concurrency {arguments.concurrency}, {arguments.duration}s per URL, "
         f"page cache {'on (Redis)' if arguments.page_cache else 'off'}",
         header,

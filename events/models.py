@@ -20,6 +20,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from labs.models import ActorPage, LabPage
 from portal.blocks import BaseStreamBlock
 from portal.models import BasePage, HeroImageMixin, goals_field, image_field
+from portal.sites import in_site
 from portal.translation import live_in_language
 
 
@@ -169,7 +170,18 @@ PART_NUMBER_TAKEN = _("Another part of this series already has this number.")
 
 
 class EventPageForm(WagtailAdminPageForm):
-    """Checks the part number against the parent a new page is being created under."""
+    """Offers only the labs of the event's own site (with several municipalities in one
+    installation) and checks the part number against the parent a new page is being
+    created under."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = self.parent_page
+        if parent is None and self.instance.path:
+            parent = self.instance.get_parent()
+        if "related_labs" in self.fields and parent is not None:
+            labs = self.fields["related_labs"]
+            labs.queryset = in_site(labs.queryset, parent.get_site())
 
     def clean(self):
         cleaned_data = super().clean()

@@ -272,3 +272,13 @@ def test_barrier_reports_stay_with_the_municipality_they_were_sent_to(lindental_
     assert response.status_code in (302, 404) and b"Kontrast zu gering" not in response.content
     own = BarrierReport.objects.get(description="Rampe im Rathaus fehlt")
     assert client.get(f"/admin/barrier_reports/edit/{own.pk}/").status_code == 200
+
+
+def test_an_events_lab_choice_offers_only_its_own_sites_labs(lindental_staff):
+    from events.models import EventPage
+
+    client = lindental_staff("redaktion-lindental")
+    event = EventPage.objects.get(slug="dorfwerkstatt-dorfladen")
+    form = client.get(reverse("wagtailadmin_pages:edit", args=[event.pk])).content.decode()
+    assert "Dorfladen der Zukunft" in form
+    assert "Älter werden in der Nordstadt" not in form
