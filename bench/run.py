@@ -48,34 +48,39 @@ import json
 from django.contrib.staticfiles.storage import staticfiles_storage
 from events.models import EventIndexPage, EventPage, EventSeriesPage
 from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
-event_index = EventIndexPage.objects.get(locale__language_code="de")
+from wagtail.models import Site
+# the measured municipality: the default site (with --sites, others have only a skeleton)
+on_site = {"locale__language_code": "de"}
+site = Site.objects.get(is_default_site=True)
+on_site["path__startswith"] = site.root_page.path
+event_index = EventIndexPage.objects.get(**on_site)
 from django.utils import timezone
 from events.models import RegistrationMode
 german_events = EventPage.objects.live().filter(locale__language_code="de")
 event = german_events.exclude(registration_mode=RegistrationMode.BUILT_IN)
 event = event.filter(start__gte=timezone.now()).order_by("start").first()
 form_event = german_events.filter(registration_mode=RegistrationMode.BUILT_IN).first()
-series = EventSeriesPage.objects.get(locale__language_code="de")
+series = EventSeriesPage.objects.get(**on_site)
 lab = LabPage.objects.live().filter(locale__language_code="de").order_by("pk").first()
 actor = ActorPage.objects.live().filter(locale__language_code="de", partner_roles__isnull=False)
 actor = actor.order_by("pk").first()
-lab_index = LabIndexPage.objects.get(locale__language_code="de")
-actor_index = ActorIndexPage.objects.get(locale__language_code="de")
+lab_index = LabIndexPage.objects.get(**on_site)
+actor_index = ActorIndexPage.objects.get(**on_site)
 print(json.dumps({
     "static file (reference)": staticfiles_storage.url("css/portal.css"),
     "home": "/de/",
-    "lab index": lab_index.url,
-    "lab index, filtered": lab_index.url + "?phase=2&city=Dortmund",
-    "lab page": lab.url,
-    "actor index": actor_index.url,
-    "actor index, filtered": actor_index.url + "?sector=research",
-    "actor page": actor.url,
-    "event index": event_index.url,
-    "event index, filtered": event_index.url + "?format=in_person",
-    "event page": event.url,
-    "event page with form": form_event.url,
-    "series page": series.url,
-    "full .ics feed": event_index.url + "calendar/",
+    "lab index": lab_index.relative_url(site),
+    "lab index, filtered": lab_index.relative_url(site) + "?phase=2&city=Dortmund",
+    "lab page": lab.relative_url(site),
+    "actor index": actor_index.relative_url(site),
+    "actor index, filtered": actor_index.relative_url(site) + "?sector=research",
+    "actor page": actor.relative_url(site),
+    "event index": event_index.relative_url(site),
+    "event index, filtered": event_index.relative_url(site) + "?format=in_person",
+    "event page": event.relative_url(site),
+    "event page with form": form_event.relative_url(site),
+    "series page": series.relative_url(site),
+    "full .ics feed": event_index.relative_url(site) + "calendar/",
     "search (common word)": "/de/suche/?q=Quartier",
     "search (partial word)": "/de/suche/?q=Nachbarsch",
     "sitemap": "/sitemap.xml",
