@@ -6,6 +6,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
+from portal.sites import language_home_path
+
 from . import admin_views
 from .models import EventIndexPage, EventPage, Registration, RegistrationMode, RegistrationStatus
 
@@ -165,8 +167,9 @@ def pages_listing_workshops_of(page) -> list:
 
     events = EventPage.objects.live().filter(locale_id=page.locale_id)
     if isinstance(page, LabPage):
-        home = page.get_ancestors().filter(depth=2).first()
-        directories = EventIndexPage.objects.live().child_of(home) if home else []
+        directories = EventIndexPage.objects.live().filter(
+            path__startswith=language_home_path(page), depth=3
+        )
         return [*events.for_lab(page), *directories]
     if isinstance(page, ActorPage):
         return list(events.involving_actor(page))

@@ -13,7 +13,7 @@ from wagtail.search import index
 from portal.blocks import BaseStreamBlock
 from portal.content import PLACEHOLDER
 from portal.delivery.http import private
-from portal.models import BasePage, HeroImageMixin, document_field
+from portal.models import BasePage, HeroImageMixin, document_field, site_field
 
 
 class HomePage(HeroImageMixin, BasePage):
@@ -418,14 +418,7 @@ class BarrierReport(models.Model):
 
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     # the municipality whose accessibility statement received it (several in one installation)
-    site = models.ForeignKey(
-        "wagtailcore.Site",
-        verbose_name=_("site"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    site = site_field()
     locale = models.ForeignKey(
         "wagtailcore.Locale", verbose_name=_("language"), on_delete=models.PROTECT
     )

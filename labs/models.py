@@ -13,6 +13,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.blocks import BaseStreamBlock
 from portal.models import BasePage, HeroImageMixin, goals_field, image_field
+from portal.sites import language_home_path
 from portal.translation import live_in_language
 
 
@@ -187,8 +188,9 @@ class LabPage(HeroImageMixin, BasePage):
     def get_dependent_pages(self):
         """Its partners' pages, and the actor directory, whose lab filter names it."""
         actor_ids = [row.actor_id for row in self.partners.all()]
-        home = self.get_ancestors().filter(depth=2).first()
-        directories = ActorIndexPage.objects.live().child_of(home) if home else []
+        directories = ActorIndexPage.objects.live().filter(
+            path__startswith=language_home_path(self), depth=3
+        )
         return [*live_in_language(ActorPage, actor_ids, self.locale_id), *directories]
 
     def get_context(self, request, *args, **kwargs):

@@ -9,12 +9,12 @@ from collections import defaultdict
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
 
 from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter, Facet, Option, paginate
 from portal.images import CARD_IMAGE, LOGO, with_renditions
 from portal.models import sort_key
+from portal.sites import language_home_path
 from portal.translation import localize
 
 from .models import ActorPage, LabPage, LabPartner, PartnerRole, Phase, Sector, Topic
@@ -159,7 +159,7 @@ def lab_facet(index, apply, count_per_lab_key) -> Facet:
     rows = (
         LabPage.objects.live()
         .public()
-        .filter(path__startswith=index.path[: 2 * Page.steplen])  # under its home page
+        .filter(path__startswith=language_home_path(index))
         .order_by("sort_title")
         .values_list("pk", "title", "translation_key", named=True)
     )

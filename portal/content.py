@@ -108,8 +108,9 @@ class ContentBuilder:
             children.type(type(page)) if unique else children.filter(slug=page.slug)
         ).first()
         if existing is not None:
-            self.kept.append(existing.specific)
-            return existing.specific
+            existing = existing.specific
+            self.kept.append(existing)
+            return existing
         parent.add_child(instance=page)
         page.save_revision().publish()
         self.created.append(page)

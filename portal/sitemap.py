@@ -1,6 +1,7 @@
-from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
+
+from .sites import under_any
 
 
 class TranslatedSitemap(Sitemap):
@@ -14,9 +15,7 @@ class TranslatedSitemap(Sitemap):
     def items(self):
         site = self.get_wagtail_site()
         roots = site.root_page.get_translations(inclusive=True)
-        in_any_tree = Q()
-        for root_path in roots.values_list("path", flat=True):
-            in_any_tree |= Q(path__startswith=root_path)
+        in_any_tree = under_any("path", roots.values_list("path", flat=True))
         return (
             Page.objects.live()
             .public()

@@ -18,14 +18,28 @@ def root_paths(site: Site, language_code: str | None = None) -> list[str]:
     ]
 
 
+def language_home_path(page) -> str:
+    """The tree path of the home page above `page` (depth 2: one site's home in one
+    language), read from the page's own path without a query."""
+    return page.path[: 2 * Page.steplen]
+
+
+def under_any(field: str, prefixes) -> Q:
+    """Rows whose `field` (a page's `path` or `url_path`) starts with any of `prefixes`: the
+    pages in those trees. An empty Q (matching everything) when there are none; callers
+    check."""
+    inside = Q()
+    for prefix in set(prefixes):
+        inside |= Q(**{f"{field}__startswith": prefix})
+    return inside
+
+
 def in_site(pages, site: Site | None, language_code: str | None = None):
     """`pages` (a page queryset) restricted to the site's trees; none without a site. As a
     subquery on ids, so a search on the result can still filter by it."""
     if site is None:
         return pages.none()
-    inside = Q()
-    for path in root_paths(site, language_code):
-        inside |= Q(url_path__startswith=path)
+    inside = under_any("url_path", root_paths(site, language_code))
     if not inside:
         return pages.none()
     return pages.filter(pk__in=Page.objects.filter(inside).values("pk"))

@@ -32,6 +32,8 @@ from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
+from ..sites import language_home_path
+
 logger = logging.getLogger(__name__)
 
 
@@ -51,10 +53,8 @@ def related_pages(page) -> list:
     """The live pages in `page`'s language that list or link it: its parent, its language's
     home page, the pages it names (`get_dependent_pages()`) and those other apps add through
     the hook "portal_dependent_pages"."""
-    pages = [
-        page.get_parent().specific,
-        page.get_ancestors(inclusive=True).filter(depth=2).specific().first(),
-    ]
+    home = Page.objects.filter(path=language_home_path(page), depth=2).specific().first()
+    pages = [page.get_parent().specific, home]
     if hasattr(page, "get_dependent_pages"):
         pages += page.get_dependent_pages()
     for contribute in hooks.get_hooks("portal_dependent_pages"):

@@ -1,9 +1,9 @@
 """The admin's page permission check: publishing directly, past the workflow, is for
 PORTAL_DIRECT_PUBLISH_GROUPS only (portal/editorial/publishing.py)."""
 
-from django.db.models import Q
 from wagtail.models import GroupPagePermission, PagePermissionTester, Site
 
+from ..sites import under_any
 from .publishing import may_publish_directly
 
 
@@ -42,9 +42,7 @@ def within_reach(user, pages):
     if user.is_superuser or Site.objects.count() <= 1:
         return pages
     granted = GroupPagePermission.objects.filter(group__user=user)
-    inside = Q()
-    for path in set(granted.values_list("page__path", flat=True)):
-        inside |= Q(path__startswith=path)
+    inside = under_any("path", granted.values_list("page__path", flat=True))
     return pages.filter(inside) if inside else pages.none()
 
 
@@ -53,8 +51,8 @@ def sites_within_reach(user) -> list[int] | None:
     "every site" (superusers, and everyone while the installation has one site)."""
     if user.is_superuser or Site.objects.count() <= 1:
         return None
-    from wagtail.models import Page
-
-    sites = Site.objects.all()
-    homes = within_reach(user, Page.objects.filter(pk__in=sites.values("root_page_id")))
-    return list(sites.filter(root_page__in=homes).values_list("pk", flat=True))
+    granted = GroupPagePermission.objects.filter(group__user=user)
+    inside = under_any("root_page__path", granted.values_list("page__path", flat=True))
+    if not inside:
+        return []
+    return list(Site.objects.filter(inside).values_list("pk", flat=True))

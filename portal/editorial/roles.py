@@ -136,13 +136,13 @@ def role_name(role: Role, site: Site | None) -> str:
     return f"{role.name} {site.site_name}" if is_municipality(site) else role.name
 
 
-def page_scope(site: Site | None) -> list[Page]:
+def page_scope(site: Site | None, homes: list[Page]) -> list[Page]:
     """Where a site's roles get their page permissions: the root while the installation has
-    one site (every language's tree), else the site's own home pages, so one municipality's
-    staff never reach another's pages."""
+    one site (every language's tree), else the site's own home pages `homes`, so one
+    municipality's staff never reach another's pages."""
     if not is_municipality(site) and Site.objects.count() <= 1:
         return [Page.get_first_root_node()]
-    return site_home_pages(site or Site.objects.get(is_default_site=True))
+    return homes
 
 
 def collection_for(site: Site | None) -> Collection:
@@ -171,8 +171,8 @@ def ensure_roles(log=print, site: Site | None = None) -> dict[str, Group]:
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     root_page = Page.get_first_root_node()
-    scope = page_scope(site)
     homes = site_home_pages(site or Site.objects.get(is_default_site=True))
+    scope = page_scope(site, homes)
     collection = collection_for(site)
     groups = {}
     for role in ROLES:

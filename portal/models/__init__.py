@@ -35,6 +35,7 @@ from .site import (
     PortalSettings,
     SiteTexts,
     SocialLinkBlock,
+    site_field,
     validate_primary_colour,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "image_description_field",
     "image_field",
     "involved_in_change",
+    "site_field",
     "sort_key",
     "validate_primary_colour",
 ]

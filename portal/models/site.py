@@ -130,18 +130,26 @@ class PortalSettings(BaseSiteSetting):
         return hashlib.sha256(self.primary_colour.encode()).hexdigest()[:12]
 
 
-class SiteTexts(TranslatableMixin, models.Model):
-    """Texts shown on every page, one set per language (translate it like a page) and per
-    site; texts without a site serve every site that has none of its own."""
-
-    site = models.ForeignKey(
+def site_field(**options):
+    """The municipality a row belongs to (several in one installation); deleted with its
+    site."""
+    return models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("site"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text=_("The municipality these texts belong to; empty: every site without texts."),
+        **options,
+    )
+
+
+class SiteTexts(TranslatableMixin, models.Model):
+    """Texts shown on every page, one set per language (translate it like a page) and per
+    site; texts without a site serve every site that has none of its own."""
+
+    site = site_field(
+        help_text=_("The municipality these texts belong to; empty: every site without texts.")
     )
     site_name = models.CharField(_("site name"), max_length=120)
     municipality = models.CharField(
