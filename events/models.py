@@ -574,6 +574,10 @@ class Registration(models.Model):
         # Shown in the audit log: never personal data.
         return gettext("Registration no. %(number)s") % {"number": self.pk}
 
+    def owner_page(self):
+        """The event: its site owns the registration's audit log entries."""
+        return self.event
+
     @property
     def is_anonymised(self):
         return self.anonymised_at is not None

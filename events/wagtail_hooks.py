@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
+from portal.models import SiteLogEntry
 from portal.sites import language_home_path
 
 from . import admin_views
@@ -77,6 +78,7 @@ def registrations_button(page, user, view_name, next_url=None):
 
 @hooks.register("register_log_actions")
 def register_registration_log_actions(actions):
+    actions.register_model(Registration, SiteLogEntry)  # the event's site only
     actions.register_action(
         "events.registration.cancel",
         _("Cancel registration"),

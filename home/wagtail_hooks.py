@@ -1,41 +1,18 @@
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import get_page_models
 
-from portal.editorial.permissions import sites_within_reach
+from portal.editorial.permissions import SiteOwnedViewSet
+from portal.models import SiteLogEntry
+from portal.sites import in_site
 
 from .models import BarrierReport, PlaceholderPage
 
 
-class OwnSitesOnly:
-    """For a view of barrier reports: only those of the user's own sites (with several
-    municipalities in one installation); another site's report is not found."""
-
-    def get_base_queryset(self):
-        return self.of_own_sites(super().get_base_queryset())
-
-    def get_object(self, *args, **kwargs):
-        report = super().get_object(*args, **kwargs)
-        if not self.of_own_sites(BarrierReport.objects.filter(pk=report.pk)).exists():
-            raise Http404
-        return report
-
-    def of_own_sites(self, reports):
-        sites = sites_within_reach(self.request.user)
-        return reports if sites is None else reports.filter(site__in=sites)
-
-
-def own_sites_only(view_class):
-    return type(view_class.__name__, (OwnSitesOnly, view_class), {})
-
-
-class BarrierReportViewSet(ModelViewSet):
+class BarrierReportViewSet(SiteOwnedViewSet, ModelViewSet):
     """Reports from the accessibility statement's form. Staff mark them answered and keep an
     internal note; the reporter's words are not editable. Access needs the model's view or
     change permission (Administration has them, see portal/roles.py)."""
@@ -51,12 +28,6 @@ class BarrierReportViewSet(ModelViewSet):
     form_fields = ["handled", "note"]
     inspect_view_enabled = True
     copy_view_enabled = False
-    index_view_class = own_sites_only(generic.IndexView)
-    edit_view_class = own_sites_only(generic.EditView)
-    delete_view_class = own_sites_only(generic.DeleteView)
-    inspect_view_class = own_sites_only(generic.InspectView)
-    history_view_class = own_sites_only(history.HistoryView)
-    usage_view_class = own_sites_only(usage.UsageView)
     inspect_view_fields = [
         "created_at",
         "locale",
@@ -76,6 +47,11 @@ class BarrierReportViewSet(ModelViewSet):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
 
 
+@hooks.register("register_log_actions")
+def log_barrier_reports_per_site(actions):
+    actions.register_model(BarrierReport, SiteLogEntry)
+
+
 @hooks.register("register_admin_viewset")
 def register_barrier_reports():
     return BarrierReportViewSet("barrier_reports")
@@ -89,14 +65,14 @@ def barrier_report_permissions():
 
 @hooks.register("portal_setup_checklist")
 def unfilled_placeholders(site) -> list[dict]:
-    """For the go-live checklist: legal and accessibility pages (any language) whose text
-    still has a "[Platzhalter: …]" from the skeleton, with a link to edit them."""
+    """For the go-live checklist: the site's legal and accessibility pages (any language)
+    whose text still has a "[Platzhalter: …]" from the skeleton, with a link to edit them."""
 
     items = []
     for model in get_page_models():
         if not issubclass(model, PlaceholderPage):
             continue
-        for page in model.objects.select_related("locale"):
+        for page in in_site(model.objects.select_related("locale"), site):
             count = len(page.placeholders())
             if count:
                 items.append(

@@ -35,7 +35,6 @@ PAGE_CACHE_MODELS = [
     "wagtailcore.Site",
     "wagtailcore.Locale",
     "wagtailcore.PageViewRestriction",
-    "wagtailsearchpromotions.SearchPromotion",
 ]
 
 

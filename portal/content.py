@@ -13,6 +13,7 @@ once, like a directory) is kept as it is; it only gets the translations it lacks
 """
 
 import dataclasses
+import functools
 import io
 import random
 import re
@@ -148,6 +149,13 @@ class ContentBuilder:
                     if not changed:
                         self.log(f"Created the {locale.language_code} version of {page.title}.")
 
+    @functools.cached_property
+    def collection(self):
+        """Where the site's images go (its own collection once there are several sites)."""
+        from .editorial.roles import collection_for
+
+        return collection_for(self.site)
+
     def image(self, title: str, palette: list[str], seed: int):
         """A generated abstract picture, so the demo needs no downloaded or licensed photos."""
         image_model = get_image_model()
@@ -171,7 +179,7 @@ class ContentBuilder:
         canvas.save(buffer, format="PNG")
         slug = "".join(c if c.isalnum() else "-" for c in title.lower())
         return image_model.objects.create(
-            title=title, file=ImageFile(buffer, name=f"demo-{slug}.png")
+            title=title, file=ImageFile(buffer, name=f"demo-{slug}.png"), collection=self.collection
         )
 
     def logo(self, title: str, initials: str, colour: str):
@@ -190,5 +198,7 @@ class ContentBuilder:
         buffer = io.BytesIO()
         canvas.save(buffer, format="PNG")
         return image_model.objects.create(
-            title=title, file=ImageFile(buffer, name=f"demo-logo-{initials.lower()}.png")
+            title=title,
+            file=ImageFile(buffer, name=f"demo-logo-{initials.lower()}.png"),
+            collection=self.collection,
         )

@@ -43,3 +43,16 @@ def in_site(pages, site: Site | None, language_code: str | None = None):
     if not inside:
         return pages.none()
     return pages.filter(pk__in=Page.objects.filter(inside).values("pk"))
+
+
+def site_id_of_page(page) -> int | None:
+    """The id of the site whose trees hold `page` (from the cached root paths)."""
+    for entry in Site.get_site_root_paths():
+        if page.url_path.startswith(entry.root_path):
+            return entry.site_id
+    return None
+
+
+def has_site_field(model) -> bool:
+    """Whether rows of `model` belong to one site (a `site` field)."""
+    return any(field.name == "site" for field in model._meta.fields)

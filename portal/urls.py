@@ -5,16 +5,26 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from search import views as search_views
 
+from .editorial.permissions import installation_wide_only
 from .editorial.review_links import review_link, review_preview
 from .sitemap import TranslatedSitemap
 from .views import health, robots_txt, theme_stylesheet
 
 urlpatterns = [
+    # Counts and links every site's pages: for the installation's staff only
+    *[
+        path(
+            f"admin/reports/page-types-usage/{results}",
+            installation_wide_only(PageTypesUsageReportView.as_view(results_only=bool(results))),
+        )
+        for results in ["", "results/"]
+    ],
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),

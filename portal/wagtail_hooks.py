@@ -2,17 +2,25 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.userbar import ContentCheckerItem
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail_localize.views import edit_translation
 
 from .editorial import translations as admin_views
 from .editorial.dashboard import OverdueReviewsPanel, SetupChecklistPanel
-from .editorial.permissions import within_reach
-from .models import SiteTexts
+from .editorial.permissions import (
+    DeleteOwnSitesSnippets,
+    SiteOwnedViewSet,
+    sites_within_reach,
+    within_reach,
+)
+from .models import PortalSettings, SiteLogEntry, SiteTexts
 
 
-class SiteTextsViewSet(SnippetViewSet):
+class SiteTextsViewSet(SiteOwnedViewSet, SnippetViewSet):
     model = SiteTexts
     icon = "globe"
     menu_label = _("Site texts")
@@ -20,6 +28,8 @@ class SiteTextsViewSet(SnippetViewSet):
 
 
 register_snippet(SiteTextsViewSet)
+# after Wagtail's own bulk deletion, which it replaces for site-owned snippets
+hooks.register("register_bulk_action", DeleteOwnSitesSnippets, order=100)
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -29,14 +39,24 @@ def only_pages_within_reach(pages, request):
     return within_reach(request.user, pages)
 
 
+def site_to_set_up(request):
+    """The site whose go-live checklist the dashboard shows: the one the admin is opened on,
+    unless the user works on other sites only (then the first of those)."""
+    site = Site.find_for_request(request)
+    sites = sites_within_reach(request.user)
+    if sites is None or (site is not None and site.pk in sites):
+        return site
+    return Site.objects.filter(pk__in=sites).order_by("pk").first()
+
+
 @hooks.register("construct_homepage_panels")
 def add_setup_checklist(request, panels):
-    panels.insert(0, SetupChecklistPanel(Site.find_for_request(request)))
+    panels.insert(0, SetupChecklistPanel(site_to_set_up(request)))
     panels.append(OverdueReviewsPanel(request.user))
 
 
 @hooks.register("register_admin_urls")
-def keep_translations_in_the_workflow():
+def keep_translations_in_the_workflow_and_the_site():
     # Same paths as wagtail-localize's views: this app's hooks run first, so these win.
     return [
         path(
@@ -54,6 +74,38 @@ def keep_translations_in_the_workflow():
             admin_views.SubmitPageTranslationView.as_view(),
             name="portal_submit_page_translation",
         ),
+        path(
+            "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            admin_views.SubmitSnippetTranslationView.as_view(),
+            name="portal_submit_snippet_translation",
+        ),
+        path(
+            "localize/reports/translations/",
+            admin_views.TranslationsReportView.as_view(),
+            name="portal_translations_report",
+        ),
+        path(
+            "localize/reports/translations/results/",
+            admin_views.TranslationsReportView.as_view(results_only=True),
+            name="portal_translations_report_results",
+        ),
+        *[
+            path(
+                f"localize/translate/<int:translation_id>/{route}",
+                admin_views.translation_within_reach(view),
+                name=f"portal_{view.__name__}",
+            )
+            for route, view in [
+                ("strings/<int:string_segment_id>/edit/", edit_translation.edit_string_translation),
+                ("overrides/<int:overridable_segment_id>/edit/", edit_translation.edit_override),
+                ("pofile/download/", edit_translation.download_pofile),
+                ("pofile/upload/", edit_translation.upload_pofile),
+                ("machine_translate/", edit_translation.machine_translate),
+                ("preview/", edit_translation.preview_translation),
+                ("preview/<str:mode>/", edit_translation.preview_translation),
+                ("disable/", edit_translation.stop_translation),
+            ]
+        ],
         path(
             "portal/translations/<int:translation_id>/submit/",
             admin_views.submit_translation,
@@ -87,6 +139,9 @@ def use_portal_content_checker(request, items, page):
 
 @hooks.register("register_log_actions")
 def register_review_link_log_actions(actions):
+    # rows of one site: their history is that site's (portal/models/audit.py)
+    for model in [SiteTexts, PortalSettings, get_image_model(), get_document_model()]:
+        actions.register_model(model, SiteLogEntry)
     for action, label, message in [
         ("send", _("Review link sent"), _("Review link sent to the reviewer")),
         ("resend", _("Review link sent again"), _("Review link sent to the reviewer again")),
@@ -96,3 +151,9 @@ def register_review_link_log_actions(actions):
         ("override", _("Decided in the reviewer's place"), _("Decided in the reviewer's place")),
     ]:
         actions.register_action(f"portal.review_link.{action}", label, message)
+
+
+@hooks.register("construct_reports_menu")
+def hide_reports_of_every_site(request, menu_items):
+    if sites_within_reach(request.user) is not None:
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

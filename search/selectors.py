@@ -150,18 +150,16 @@ def results_for(ids: list[int], type_by_content_type) -> list:
 
 
 def promoted_pages(query: str, language_code: str, site) -> list:
-    """Editors' promoted results for this query, as pages of the visitor's language.
+    """The site's editors' promoted results for this query, as pages of the visitor's
+    language: a promoted German page is shown as its translation on the English site, and
+    left out where there is none (or where it is not live and public)."""
+    from .models import PromotedResult
 
-    Wagtail's promotions are not per language: a promoted German page is shown as its
-    translation on the English site, and left out where there is none.
-    """
-    from wagtail.contrib.search_promotions.models import Query
-
-    if not query:
+    if not query or site is None:
         return []
-    promotions = Query.get(query).editors_picks.select_related("page").order_by("sort_order")
-    pages = [promotion.page for promotion in promotions if promotion.page_id]
-    live = searchable_pages(language_code, site)  # another site's promoted page: left out
+    promotions = PromotedResult.objects.for_search(query, site).select_related("page")
+    pages = [promotion.page for promotion in promotions]
+    live = searchable_pages(language_code, site)
     localized = localize(pages, queryset=live, language_code=language_code)
     return [
         page.specific for page in localized if page and page.locale.language_code == language_code

@@ -508,20 +508,20 @@ BUDGETS = [
            "serve(5), then a redirect to the form", status=302),
     Budget("registration sent", f"{FOCUS_EVENT_DE}register/sent/", 13,
            "serve(5), cache version, translations"),
-    Budget("search", "/de/suche/?q=Testlabor", 12,
+    Budget("search", "/de/suche/?q=Testlabor", 11,
            "cache version; the query's hit count (query, daily hits, update); the result "
            "page (ids and types, then one query per page type on it: labs only here); "
-           "promotions (query, picks), their pages' locale and public; site, the home page's "
+           "the site's promotions, their pages' locale and public; site, the home page's "
            "translations. The full-text search itself is shared until the next change (the "
            "warm request ran it)"),
-    Budget("search en by type", "/en/search/?q=Test+lab&type=lab", 9,
+    Budget("search en by type", "/en/search/?q=Test+lab&type=lab", 8,
            "as German without the hit count (a filtered search counts no hit)"),
-    Budget("search by type", "/de/suche/?q=Test&type=workshop", 9,
+    Budget("search by type", "/de/suche/?q=Test&type=workshop", 8,
            "as the search without the hit count (a filtered search counts no hit)"),
-    Budget("search without results", "/de/suche/?q=Quokka", 16,
-           "cache version; hit count (3); promotions (2), locale and public; the directories "
-           "to look in instead (locale, public, the pages, one query per page type: 3); site, "
-           "the home page's translations"),
+    Budget("search without results", "/de/suche/?q=Quokka", 15,
+           "cache version; hit count (3); the site's promotions, locale and public; the "
+           "directories to look in instead (locale, public, the pages, one query per page type: "
+           "3); site, the home page's translations"),
     Budget("search form", "/de/suche/", 3, "site, cache version, the home page's translations"),
     Budget("search suggestions", "/de/suche/vorschlaege/?q=Tes", 6,
            "site (suggestions come from its pages only), locale, public, the prefix search in "

@@ -22,12 +22,15 @@ def may_publish_directly(user) -> bool:
 
 def direct_publish_groups() -> list[str]:
     """PORTAL_DIRECT_PUBLISH_GROUPS, and each municipality's group of that name ("Administration
-    Lindental"): its page permissions keep it to its own site."""
+    Lindental"): its page permissions keep it to its own site. With Administration, also the
+    installation's operators (Betrieb)."""
     from wagtail.models import Site
 
     names = list(settings.PORTAL_DIRECT_PUBLISH_GROUPS)
     sites = Site.objects.filter(is_default_site=False).values_list("site_name", flat=True)
-    return names + [f"{name} {site}" for name in names for site in sites]
+    # the installation's operators (roles.BETRIEB) publish like an Administration, anywhere
+    operators = ["Betrieb"] if "Administration" in names else []
+    return names + operators + [f"{name} {site}" for name in names for site in sites]
 
 
 def publish_approved(workflow_state, user=None):

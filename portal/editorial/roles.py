@@ -12,6 +12,7 @@ an administrator added, nor groups, users or workflows that are in use.
 import dataclasses
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
@@ -44,6 +45,7 @@ ALL_MEDIA_PERMISSIONS = [
     "wagtaildocs.delete_document",
 ]
 EDITING = ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"]
+SITE_TEXTS = ["portal.add_sitetexts", "portal.change_sitetexts"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +99,17 @@ ADMINISTRATION = Role(
     permissions=None,
 )
 ROLES = [REDAKTION, FREIGABE, ADMINISTRATION]
+# Only once the installation serves several municipalities: its own staff, over all of them.
+BETRIEB = Role(
+    name="Betrieb",
+    description=(
+        "The installation's operators (several municipalities): every site's pages, "
+        "settings, texts, images and reports, users, groups, workflows and everything else."
+    ),
+    page_permissions=ADMINISTRATION.page_permissions,
+    collection_permissions=ALL_MEDIA_PERMISSIONS,
+    permissions=None,
+)
 
 WORKFLOW_NAME = "Redaktionelle Prüfung → Freigabe"
 STEPS = [("Redaktionelle Prüfung", REDAKTION), ("Freigabe", FREIGABE)]
@@ -146,23 +159,68 @@ def page_scope(site: Site | None, homes: list[Page]) -> list[Page]:
 
 
 def collection_for(site: Site | None) -> Collection:
-    """A municipality's images and documents live in a collection of its own."""
+    """Where a site's images and documents live: the root collection while the installation
+    has one site, else a collection of the site's own (named after it), so that one
+    municipality's staff never see or choose another's."""
     root = Collection.get_first_root_node()
-    if not is_municipality(site):
+    if not is_municipality(site) and Site.objects.count() <= 1:
         return root
-    existing = root.get_children().filter(name=site.site_name).first()
-    return existing or root.add_child(name=site.site_name)
+    name = collection_name(site or Site.objects.get(is_default_site=True))
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def collection_name(site: Site) -> str:
+    if site.site_name:
+        return site.site_name
+    return settings.WAGTAIL_SITE_NAME if site.is_default_site else site.hostname
+
+
+def site_of_collection(collection: Collection) -> Site | None:
+    """The site a collection (or the collection above it) is named after, see collection_for."""
+    top = collection if collection.depth <= 2 else collection.get_ancestors().get(depth=2)
+    if top.depth < 2:
+        return None
+    return next((site for site in Site.objects.all() if collection_name(site) == top.name), None)
+
+
+def move_media_off_the_root(collection: Collection, log=print) -> None:
+    """The default site's images and documents, filed in the root collection while it was the
+    only site, move into its own collection once there are several."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    root = Collection.get_first_root_node()
+    if collection == root:
+        return
+    for model in [get_image_model(), get_document_model()]:
+        moved = model.objects.filter(collection=root).update(collection=collection)
+        if moved:
+            log(f"Moved {moved} {model._meta.verbose_name_plural} into {collection.name}.")
+
+
+def several_sites() -> bool:
+    return Site.objects.count() > 1
 
 
 def model_permissions(role: Role, site: Site | None):
     if role.permissions is not None:
         return _permissions([*role.permissions, *app_permissions(role)])
-    if not is_municipality(site):
-        return Permission.objects.all()  # the installation's Administration
-    # A municipality's Administration edits and approves on its own site and edits its
-    # settings (a per-site permission, below); users, groups and site texts stay with the
-    # installation's Administration.
-    return _permissions([*EDITING, *app_permissions(REDAKTION), *app_permissions(FREIGABE)])
+    if role is BETRIEB or not (is_municipality(site) or several_sites()):
+        return Permission.objects.all()  # the installation's own staff
+    # A municipality's Administration (once there are several, the default site's too) edits
+    # and approves on its own site, edits its settings (a per-site permission, below) and its
+    # site texts (the admin offers only its own); users, groups and workflows stay with the
+    # installation's operators (BETRIEB).
+    return _permissions(
+        [
+            *EDITING,
+            *SITE_TEXTS,
+            *app_permissions(REDAKTION),
+            *app_permissions(FREIGABE),
+            *app_permissions(ADMINISTRATION),
+        ]
+    )
 
 
 def ensure_roles(log=print, site: Site | None = None) -> dict[str, Group]:
@@ -174,21 +232,34 @@ def ensure_roles(log=print, site: Site | None = None) -> dict[str, Group]:
     homes = site_home_pages(site or Site.objects.get(is_default_site=True))
     scope = page_scope(site, homes)
     collection = collection_for(site)
+    root_collection = Collection.get_first_root_node()
+    if not is_municipality(site):
+        move_media_off_the_root(collection, log)
     groups = {}
-    for role in ROLES:
+    installation_staff = not is_municipality(site) and several_sites()
+    for role in [*ROLES, BETRIEB] if installation_staff else ROLES:
         name = role_name(role, site)
         group, created = Group.objects.get_or_create(name=name)
         if created:
             log(f"Created the role {name}.")
         groups[role.name] = group
-        group.permissions.add(*model_permissions(role, site))
-        grants = [(page, codename) for page in scope for codename in role.page_permissions] + [
+        granted = model_permissions(role, site)
+        if role is ADMINISTRATION and installation_staff:
+            # what the installation's operators keep for themselves (users, groups, every
+            # site's settings) leaves the default site's Administration
+            narrowed = group.permissions.exclude(pk__in=granted.values("pk"))
+            if narrowed.exists():
+                group.permissions.remove(*narrowed)
+                log(f"{name} now serves the default site only; the role Betrieb serves all.")
+        group.permissions.add(*granted)
+        reach = [root_page] if role is BETRIEB else scope
+        grants = [(page, codename) for page in reach for codename in role.page_permissions] + [
             (home, codename) for home in homes for codename in role.home_page_permissions
         ]
         # nothing is published at the root, outside a site; and once the installation has
         # several sites, nothing of the root's reach is left
         stale = GroupPagePermission.objects.filter(group=group, page=root_page)
-        if scope != [root_page]:
+        if reach != [root_page]:
             stale.delete()
         else:
             stale.filter(permission__codename__in=role.home_page_permissions).delete()
@@ -200,14 +271,19 @@ def ensure_roles(log=print, site: Site | None = None) -> dict[str, Group]:
                     content_type__app_label="wagtailcore", codename=codename
                 ),
             )
+        media = root_collection if role is BETRIEB else collection
+        if media != root_collection:
+            GroupCollectionPermission.objects.filter(
+                group=group, collection=root_collection
+            ).delete()
         for permission in _permissions(role.collection_permissions):
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=collection, permission=permission
+                group=group, collection=media, permission=permission
             )
-        if role is ADMINISTRATION and is_municipality(site):
+        if role is ADMINISTRATION and (is_municipality(site) or installation_staff):
             GroupSitePermission.objects.get_or_create(
                 group=group,
-                site=site,
+                site=site or Site.objects.get(is_default_site=True),
                 permission=Permission.objects.get(
                     content_type__app_label="portal", codename="change_portalsettings"
                 ),

@@ -4,19 +4,30 @@ wagtail-localize publishes translations from three places without asking about w
 these views take their URLs (registered before wagtail-localize's) or add what is missing.
 """
 
+import functools
+
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail_localize.models import Translation
-from wagtail_localize.views import convert, submit_translations, update_translations
+from wagtail_localize.views import (
+    convert,
+    report,
+    submit_translations,
+    update_translations,
+)
 
 from portal.translation import save_translation_draft
 
+from ..sites import has_site_field
+from .permissions import sites_within_reach, within_reach
 from .publishing import may_publish_directly
 
 
@@ -69,6 +80,14 @@ class SubmitPageTranslationView(submit_translations.SubmitPageTranslationView):
     draft pages. wagtail-localize would otherwise put parents online as aliases, and write
     translated text into an existing (alias or live) page's live row."""
 
+    def get_object(self):
+        # wagtail-localize asks only for the translation permission: another municipality's
+        # page is not found
+        page = super().get_object()
+        if not within_reach(self.request.user, Page.objects.filter(pk=page.pk)).exists():
+            raise Http404
+        return page
+
     def form_valid(self, form):
         if not may_publish_directly(self.request.user):
             problem = self.direct_publishing_problem(form.cleaned_data)
@@ -104,3 +123,51 @@ def convert_to_alias(request, page_id):
     if not may_publish_directly(request.user):
         raise PermissionDenied
     return convert.convert_to_alias(request, page.pk)
+
+
+def translations_within_reach(user, translations):
+    """wagtail-localize's translations (a Translation queryset) of the user's own sites: of
+    pages within reach, and of site-owned snippets (a `site` field) of their sites. Shared
+    snippets (e.g. lab topics) are everyone's."""
+    sites = sites_within_reach(user)
+    if sites is None:
+        return translations
+    pages_out_of_reach = Page.objects.exclude(
+        pk__in=within_reach(user, Page.objects.all()).values("pk")
+    )
+    outside = Q(source__object_id__in=pages_out_of_reach.values("translation_key"))
+    for model in apps.get_models():
+        if issubclass(model, TranslatableMixin) and has_site_field(model):
+            others = model._default_manager.exclude(site__in=sites)
+            outside |= Q(source__object_id__in=others.values("translation_key"))
+    return translations.exclude(outside)
+
+
+def translation_within_reach(view):
+    """wagtail-localize's views of one translation (strings, overrides, PO files, preview,
+    stop) check only the snippet type: another site's translation is not found."""
+
+    @functools.wraps(view)
+    def guarded(request, translation_id, *args, **kwargs):
+        mine = translations_within_reach(
+            request.user, Translation.objects.filter(pk=translation_id)
+        )
+        if not mine.exists():
+            raise Http404
+        return view(request, translation_id, *args, **kwargs)
+
+    return guarded
+
+
+class SubmitSnippetTranslationView(submit_translations.SubmitSnippetTranslationView):
+    def get_object(self):
+        snippet = super().get_object()
+        sites = sites_within_reach(self.request.user)
+        if sites is not None and getattr(snippet, "site_id", False) not in (*sites, False):
+            raise Http404
+        return snippet
+
+
+class TranslationsReportView(report.TranslationsReportView):
+    def get_queryset(self):
+        return translations_within_reach(self.request.user, super().get_queryset())

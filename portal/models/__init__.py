@@ -3,6 +3,7 @@
 - pages.py: the abstract BasePage every page type inherits, HeroImageMixin and the shared
   image, goals and sort-title fields;
 - site.py: PortalSettings (per site) and SiteTexts (per language);
+- audit.py: SiteLogEntry, the audit log of rows that belong to one site;
 - the workflow steps live with the rest of the editorial workflow (portal/editorial/tasks.py)
   and the page cache's version row with the page cache (portal/delivery/cache.py); both are
   imported here so that Django finds them under the app label `portal`.
@@ -18,6 +19,7 @@ from ..editorial.tasks import (
     RequiredCommentForm,
     involved_in_change,
 )
+from .audit import SiteLogEntry
 from .pages import (
     IMAGE_NEEDS_DESCRIPTION,
     BasePage,
@@ -52,6 +54,7 @@ __all__ = [
     "PortalSettings",
     "RejectionCommentForm",
     "RequiredCommentForm",
+    "SiteLogEntry",
     "SiteTexts",
     "SocialLinkBlock",
     "document_field",

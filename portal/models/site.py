@@ -135,12 +135,14 @@ def site_field(**options):
     site."""
     return models.ForeignKey(
         "wagtailcore.Site",
-        verbose_name=_("site"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        **options,
+        **{
+            "verbose_name": _("site"),
+            "null": True,
+            "blank": True,
+            "on_delete": models.CASCADE,
+            "related_name": "+",
+            **options,
+        },
     )
 
 

@@ -1,6 +1,9 @@
 """Chromium driven by Playwright against pytest-django's live server with the demo content.
 
 Launch recipe (also in CONTRIBUTING.md): Debian's chromium, never a downloaded browser.
+Chromium resolves every *.localhost name to the loopback address, so the same live server
+answers as the default site at localhost and as the demo's second municipality at
+lindental.localhost.
 """
 
 import os
@@ -115,15 +118,103 @@ def live_url(django_db_setup, django_db_blocker):
                 connection.dec_thread_sharing()
 
 
+def on_host(live_url, hostname):
+    """The live server's address under another host name (same port): Wagtail finds a site
+    by host name and port, then by a host name alone when only one site has it; the second
+    municipality's site keeps port 80, so it is found by its host name."""
+    return urlsplit(live_url)._replace(netloc=f"{hostname}:{urlsplit(live_url).port}").geturl()
+
+
 @pytest.fixture
 def visit(browser, live_url, db):
-    """visit(viewport="desktop", **context options) opens a fresh browser context."""
+    """visit(viewport="desktop", hostname=None, **context options) opens a fresh browser
+    context, on the site of `hostname` if given (relative paths go to that host)."""
     opened = []
 
-    def open_visit(viewport="desktop", **options):
-        opened.append(Visit(browser, live_url, viewport, **options))
+    def open_visit(viewport="desktop", hostname=None, **options):
+        base_url = live_url if hostname is None else on_host(live_url, hostname)
+        opened.append(Visit(browser, base_url, viewport, **options))
         return opened[-1]
 
     yield open_visit
     for one in opened:
         one.close()
+
+
+@pytest.fixture(scope="module")
+def lindental(django_db_setup, django_db_blocker):
+    """The demo's second municipality (`load_second_site()`, portal/demo.py) for the tests of
+    one module: committed, so the live server sees it on PostgreSQL too; afterwards every
+    table is put back as it was, so no later test meets a second site (with two sites
+    `page.url` turns absolute and the installation's roles move from the root page to the
+    home pages)."""
+    from django.core.cache import cache
+    from wagtail.models import Site
+
+    from portal.demo import SECOND_SITE, load_second_site
+
+    with django_db_blocker.unblock():
+        before = table_rows()
+        load_second_site()
+        site = Site.objects.get(hostname=SECOND_SITE[1])
+    yield site
+    with django_db_blocker.unblock():
+        restore_table_rows(before)
+        assert table_rows() == before, "the second site left rows behind"
+    cache.clear()  # Wagtail's site root paths, the shared chrome
+
+
+def _tables():
+    """One model per database table (a child page type stands for its own table only)."""
+    from django.apps import apps
+
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.managed and not model._meta.proxy:
+            yield model, list(model._meta.local_concrete_fields)
+
+
+def table_rows():
+    """Every row of every table, by table and primary key."""
+    rows = {}
+    for model, fields in _tables():
+        values = model._base_manager.values(*[field.attname for field in fields])
+        rows[model] = {row[model._meta.pk.attname]: row for row in values}
+    return rows
+
+
+def restore_table_rows(before):
+    """Delete the rows added since `before`, put back the deleted and the changed ones.
+
+    Raw SQL without signals or cascades, table by table, in one transaction: Django creates
+    foreign keys deferred (checked at the commit) on PostgreSQL and SQLite."""
+    from django.db import connection, transaction
+
+    now = table_rows()
+    with transaction.atomic():
+        for model, fields in _tables():
+            then, current = before[model], now[model]
+            added = list(current.keys() - then.keys())
+            for start in range(0, len(added), 500):
+                model._base_manager.filter(pk__in=added[start : start + 500])._raw_delete(
+                    connection.alias
+                )
+            for pk, row in then.items():
+                if pk not in current:
+                    _insert(connection, model, fields, row)
+                elif current[pk] != row:
+                    changed = {
+                        name: value for name, value in row.items() if current[pk][name] != value
+                    }
+                    model._base_manager.filter(pk=pk).update(**changed)
+
+
+def _insert(connection, model, fields, row):
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    values = [field.get_db_prep_save(row[field.attname], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608 - names from the models
+            values,
+        )

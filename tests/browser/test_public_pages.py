@@ -8,6 +8,7 @@ import re
 import pytest
 from defusedxml import ElementTree
 from django.test import Client
+from wagtail.models import Locale, Site
 
 from events.models import EventPage, RegistrationMode
 from home.models import (
@@ -24,37 +25,56 @@ PAGE_TYPES = public_page_types()
 SEARCH = {"de": "/de/suche/", "en": "/en/search/"}
 
 
-def sitemap_paths():
-    body = Client().get("/sitemap.xml").content
+def sitemap_paths(site):
+    body = Client().get("/sitemap.xml", HTTP_HOST=site.hostname).content
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = ElementTree.fromstring(body).findall("s:url/s:loc", namespace)
     return {re.sub(r"^https?://[^/]+", "", location.text) for location in locations}
 
 
-def pages_to_visit(language):
-    """One page of each type from the sitemap, plus search, a filtered listing and the
-    registration form: (name, path, has a form that posts)."""
-    in_sitemap = sitemap_paths()
+def language_home(site, language):
+    return site.root_page.get_translation(Locale.objects.get(language_code=language))
+
+
+def pages_to_visit(language, site=None, page_types=PAGE_TYPES):
+    """One page of each type of the site (default: the default site) from its sitemap, plus
+    search, a filtered listing and the registration form: (name, path, has a form that
+    posts)."""
+    site = site or Site.objects.get(is_default_site=True)
+    in_sitemap = sitemap_paths(site)
+    # the site's pages in this language; paths relative to the site's host (with two sites,
+    # `page.url` starts with the site's configured address, not the live server's)
+    home = language_home(site, language)
+    registration = registration_event(language, site)
     visits = []
-    for model in PAGE_TYPES:
-        page = model.objects.live().public().filter(locale__language_code=language).first()
-        assert page is not None, f"the demo has no {model.__name__} in {language}"
-        assert page.url in in_sitemap, f"{page.url} is missing from the sitemap"
-        # the accessibility statement has the barrier feedback form
-        visits.append((model.__name__, page.url, model is AccessibilityStatementPage))
-    registration = (
-        EventPage.objects.live()
-        .filter(locale__language_code=language, registration_mode=RegistrationMode.BUILT_IN)
-        .first()
-    )
-    visits.append(("registration form", registration.url, True))
-    lab_index = LabIndexPage.objects.live().filter(locale__language_code=language).first()
+    for model in page_types:
+        page = model.objects.live().public().descendant_of(home, inclusive=True).first()
+        assert page is not None, f"the demo has no {model.__name__} in {language} on {site}"
+        path = page.relative_url(site)
+        assert path in in_sitemap, f"{path} is missing from the sitemap of {site}"
+        # the accessibility statement has the barrier feedback form; a site's only workshop
+        # (Lindental's) may be the one with the registration form
+        has_form = model is AccessibilityStatementPage or page.pk == registration.pk
+        visits.append((model.__name__, path, has_form))
+    visits.append(("registration form", registration.relative_url(site), True))
+    lab_index = LabIndexPage.objects.live().descendant_of(home).first()
     visits += [
         ("search results", f"{SEARCH[language]}?q=Labor", False),
         ("search without results", f"{SEARCH[language]}?q=qqqxxyyzz", False),
-        ("filtered listing", f"{lab_index.url}?phase=unknown&page=2", False),
+        ("filtered listing", f"{lab_index.relative_url(site)}?phase=unknown&page=2", False),
     ]
     return visits
+
+
+def registration_event(language, site=None):
+    """A workshop of the site with the built-in registration form."""
+    site = site or Site.objects.get(is_default_site=True)
+    return (
+        EventPage.objects.live()
+        .descendant_of(language_home(site, language))
+        .filter(registration_mode=RegistrationMode.BUILT_IN)
+        .first()
+    )
 
 
 def check_accessibility(page, label):
@@ -67,51 +87,63 @@ def check_accessibility(page, label):
     assert results.violations_count == 0, f"{label}:\n{results.generate_report()}"
 
 
-def screenshot(page, name, language, viewport):
+def screenshot(page, name, language, viewport, site_label=""):
     SCREENSHOTS.mkdir(exist_ok=True)
-    safe = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    safe = re.sub(r"[^a-z0-9]+", "-", f"{site_label} {name}".lower()).strip("-")
     page.screenshot(path=SCREENSHOTS / f"{safe}-{language}-{viewport}.png", full_page=True)
 
 
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("language", ["de", "en"])
-def test_every_page_type_is_accessible_private_and_error_free(demo, visit, language, viewport):
-    for name, path, has_form in pages_to_visit(language):
-        browser = visit(viewport)
+def check_every_page(visit, language, viewport, site=None, page_types=PAGE_TYPES, also=None):
+    """Visit each page of `pages_to_visit` on the site's own host (default: the default
+    site): no axe violation, nothing from another host, no console error, no cookie while
+    reading; `also(browser, label)` checks more on each page."""
+    site_label = "" if site is None else site.site_name
+    for name, path, has_form in pages_to_visit(language, site, page_types):
+        browser = visit(viewport, hostname=site and site.hostname)
         browser.goto(path)
-        label = f"{name} {path} ({language}, {viewport})"
+        label = f"{site_label} {name} {path} ({language}, {viewport})".strip()
         check_accessibility(browser.page, label)
         assert browser.foreign_requests == [], label
         assert browser.console_errors == [], label
         cookies = {cookie["name"] for cookie in browser.context.cookies()}
         assert cookies == ({"csrftoken"} if has_form else set()), label
-        screenshot(browser.page, name, language, viewport)
+        if also:
+            also(browser, label)
+        screenshot(browser.page, name, language, viewport, site_label)
         browser.close()
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
-def test_the_registration_form_with_errors_is_accessible(demo, visit, language):
+def check_the_registration_form_with_errors(visit, language, site=None):
     """The form sent empty: the error summary and the marked fields pass axe too; the
     honeypot stays out of the accessibility tree."""
-    event = (
-        EventPage.objects.live()
-        .filter(locale__language_code=language, registration_mode=RegistrationMode.BUILT_IN)
-        .first()
-    )
-    browser = visit()
-    browser.goto(event.url)
+    site_label = "" if site is None else site.site_name
+    event = registration_event(language, site)
+    browser = visit(hostname=site and site.hostname)
+    browser.goto(event.relative_url(site or Site.objects.get(is_default_site=True)))
     form = browser.page.locator("form.form")
     form.get_by_role("button").click()
     browser.page.wait_for_load_state("load")
     assert browser.page.locator(".notice--error[role=alert]").count() >= 1
     assert browser.page.locator("[aria-invalid=true]").count() >= 2
-    check_accessibility(browser.page, f"registration errors ({language})")
+    check_accessibility(browser.page, f"{site_label} registration errors ({language})".strip())
     honeypot = browser.page.locator("input[name=website]")
     assert honeypot.count() == 1
     assert not honeypot.is_visible()
     assert browser.page.get_by_role("textbox", name=re.compile("empty|leer")).count() == 0
+    assert browser.foreign_requests == []
     assert browser.console_errors == []
-    screenshot(browser.page, "registration errors", language, "desktop")
+    screenshot(browser.page, "registration errors", language, "desktop", site_label)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_page_type_is_accessible_private_and_error_free(demo, visit, language, viewport):
+    check_every_page(visit, language, viewport)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_registration_form_with_errors_is_accessible(demo, visit, language):
+    check_the_registration_form_with_errors(visit, language)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
-from wagtail.models import ModelLogEntry, PageLogEntry
+from wagtail.models import PageLogEntry
 
 from events.models import Registration
+from portal.models import SiteLogEntry
 from tests.events.factories import RegistrationFactory
 from tests.events.test_registration import make_workshop
 from tests.helpers import soup_of
@@ -170,7 +171,7 @@ def test_staff_cancel_promotes_the_next_person_and_is_audited(organiser, worksho
     waiting.refresh_from_db()
     assert (seated.status, waiting.status) == ("cancelled", "confirmed")
     assert sorted(message.to[0] for message in mail.outbox) == ["a@example.org", "b@example.org"]
-    entry = ModelLogEntry.objects.get(action="events.registration.cancel")
+    entry = SiteLogEntry.objects.get(action="events.registration.cancel")
     assert entry.user is not None
     logged = f"{entry.label} {entry.data} {entry.message}"
     assert "example.org" not in logged and "Mustermann" not in logged
@@ -183,7 +184,7 @@ def test_staff_can_give_a_waiting_person_a_seat_beyond_the_capacity(organiser, w
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
     assert [message.to for message in mail.outbox] == [["b@example.org"]]
-    assert ModelLogEntry.objects.filter(action="events.registration.promote").count() == 1
+    assert SiteLogEntry.objects.filter(action="events.registration.promote").count() == 1
 
 
 def test_staff_actions_need_post(organiser, workshop):
@@ -224,7 +225,7 @@ def test_data_subject_export_and_erase(organiser, demo, workshop):
     assert waiting.status == "confirmed"  # the freed seat went to the waiting list
     assert [message.to for message in mail.outbox] == [["max@example.org"]]
     assert not Registration.objects.filter(email="erika@example.org").exists()
-    assert ModelLogEntry.objects.filter(action="events.registration.erase").count() == 2
+    assert SiteLogEntry.objects.filter(action="events.registration.erase").count() == 2
 
 
 def test_registration_str_holds_no_personal_data(workshop):

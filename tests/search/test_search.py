@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.models import Locale, PageViewRestriction
+from wagtail.contrib.search_promotions.models import Query
+from wagtail.models import Locale, PageViewRestriction, Site
 
 from home.models import ContentPage
+from search.models import PromotedResult
 from tests.events.factories import EventPageFactory
 from tests.helpers import soup_of
 from tests.portal.factories import translated
@@ -107,8 +108,7 @@ def test_the_index_follows_publish_unpublish_and_delete(client, demo):
 
 def test_promoted_results_in_the_visitors_language(client, workshop):
     event = workshop
-    query = Query.get("anmeldung")
-    SearchPromotion.objects.create(query=query, page=event, sort_order=0)
+    PromotedResult.objects.create(site=Site.objects.get(), search_term=" Anmeldung", page=event)
     german = soup_of(client.get(search_url(), {"q": "Anmeldung"}))
     assert [a.get_text() for a in german.select(".search-promoted a")] == [event.title]
     english = soup_of(client.get(search_url("en"), {"q": "anmeldung"}))
@@ -162,7 +162,7 @@ def test_suggestions_for_the_search_field(client, workshop):
 def test_private_promoted_pages_are_not_shown(client, demo):
     private = add_page(demo, "Geheime Seite Quokka", teaser="Nur mit Passwort")
     PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
-    SearchPromotion.objects.create(query=Query.get("quokka"), page=private, sort_order=0)
+    PromotedResult.objects.create(site=Site.objects.get(), search_term="quokka", page=private)
     html = client.get(search_url(), {"q": "quokka"}).content.decode()
     assert "Geheime Seite Quokka" not in html and "Nur mit Passwort" not in html
 

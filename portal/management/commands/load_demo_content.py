@@ -21,6 +21,8 @@ SECOND_SITE_USERS = [
     ("redaktion-lindental", "Redaktion Lindental"),
     ("redaktion2-lindental", "Redaktion Lindental"),
     ("freigabe-lindental", "Freigabe Lindental"),
+    ("administration-lindental", "Administration Lindental"),
+    ("betrieb", "Betrieb"),  # the installation's operators, over both
 ]
 
 
