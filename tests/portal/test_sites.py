@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Collection, GroupSitePermission, Page, Site, WorkflowPage
+from wagtail.models import Collection, GroupSitePermission, Locale, Page, Site, WorkflowPage
 
 from portal.demo import load_second_site
 from portal.models import PortalSettings
@@ -282,3 +282,33 @@ def test_an_events_lab_choice_offers_only_its_own_sites_labs(lindental_staff):
     form = client.get(reverse("wagtailadmin_pages:edit", args=[event.pk])).content.decode()
     assert "Dorfladen der Zukunft" in form
     assert "Älter werden in der Nordstadt" not in form
+
+
+def test_not_found_pages_and_the_theme_are_each_sites_own(client, lindental):
+    missing = on(client, LINDENTAL, "/de/gibt-es-nicht/")
+    assert missing.status_code == 404
+    text = missing.content.decode()
+    assert "KoSI-Lab Lindental" in text
+    assert not any(word in text for word in DEFAULT_ONLY)
+    assert "#1f6b3a" in on(client, LINDENTAL, "/theme.css").content.decode()
+    assert "#1f6b3a" not in on(client, "localhost", "/theme.css").content.decode()
+
+
+def test_a_translation_on_a_municipalitys_site_goes_through_its_own_workflow(lindental_staff):
+    from wagtail_localize.models import TranslationSource
+
+    from labs.models import LabPage
+
+    lab = LabPage.objects.get(slug="dorfladen-der-zukunft")
+    english_lab = lab.get_translation(Locale.objects.get(language_code="en"))
+    english_lab.delete()
+    client = lindental_staff("redaktion-lindental")
+    response = client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[lab.pk]),
+        {"locales": [Locale.objects.get(language_code="en").pk]},
+    )
+    assert response.status_code == 302
+    translated = lab.get_translation(Locale.objects.get(language_code="en"))
+    assert not translated.live  # a draft, not published past the workflow
+    assert translated.get_workflow().name == "Redaktionelle Prüfung → Freigabe (Lindental)"
+    assert TranslationSource.objects.get_for_instance_or_none(lab) is not None
