@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import get_page_models
 
-from portal.editorial.permissions import SiteOwnedViewSet
+from portal.editorial.site_scope import SiteOwnedViewSet
 from portal.models import SiteLogEntry
 from portal.sites import in_site
 

@@ -11,8 +11,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from search import views as search_views
 
-from .editorial.permissions import installation_wide_only
 from .editorial.review_links import review_link, review_preview
+from .editorial.site_scope import installation_wide_only
 from .sitemap import TranslatedSitemap
 from .views import health, robots_txt, theme_stylesheet
 

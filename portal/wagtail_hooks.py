@@ -2,8 +2,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.userbar import ContentCheckerItem
+from wagtail.admin.views.pages import bulk_actions as page_bulk_actions
 from wagtail.documents import get_document_model
+from wagtail.documents.views import bulk_actions as document_bulk_actions
 from wagtail.images import get_image_model
+from wagtail.images.views import bulk_actions as image_bulk_actions
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -11,11 +14,12 @@ from wagtail_localize.views import edit_translation
 
 from .editorial import translations as admin_views
 from .editorial.dashboard import OverdueReviewsPanel, SetupChecklistPanel
-from .editorial.permissions import (
+from .editorial.permissions import sites_within_reach, within_reach
+from .editorial.site_scope import (
     DeleteOwnSitesSnippets,
     SiteOwnedViewSet,
-    sites_within_reach,
-    within_reach,
+    SnippetsOfOwnSitesAPI,
+    within_reach_only,
 )
 from .models import PortalSettings, SiteLogEntry, SiteTexts
 
@@ -28,8 +32,27 @@ class SiteTextsViewSet(SiteOwnedViewSet, SnippetViewSet):
 
 
 register_snippet(SiteTextsViewSet)
-# after Wagtail's own bulk deletion, which it replaces for site-owned snippets
-hooks.register("register_bulk_action", DeleteOwnSitesSnippets, order=100)
+# Registered after Wagtail's own bulk actions (order), which they replace: a municipality's
+# staff act on, and see the names of, their own sites' pages, images and documents only.
+for bulk_action in [
+    DeleteOwnSitesSnippets,
+    *map(
+        within_reach_only,
+        [
+            page_bulk_actions.DeleteBulkAction,
+            page_bulk_actions.MoveBulkAction,
+            page_bulk_actions.PublishBulkAction,
+            page_bulk_actions.UnpublishBulkAction,
+            image_bulk_actions.AddTagsBulkAction,
+            image_bulk_actions.AddToCollectionBulkAction,
+            image_bulk_actions.DeleteBulkAction,
+            document_bulk_actions.AddTagsBulkAction,
+            document_bulk_actions.AddToCollectionBulkAction,
+            document_bulk_actions.DeleteBulkAction,
+        ],
+    ),
+]:
+    hooks.register("register_bulk_action", bulk_action, order=100)
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -78,6 +101,16 @@ def keep_translations_in_the_workflow_and_the_site():
             "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
             admin_views.SubmitSnippetTranslationView.as_view(),
             name="portal_submit_snippet_translation",
+        ),
+        path(
+            "localize/api/snippets/<slug:app_label>/<slug:model_name>/",
+            SnippetsOfOwnSitesAPI.as_view({"get": "list"}),
+            name="portal_snippets_api_listing",
+        ),
+        path(
+            "localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            SnippetsOfOwnSitesAPI.as_view({"get": "retrieve"}),
+            name="portal_snippets_api_detail",
         ),
         path(
             "localize/reports/translations/",

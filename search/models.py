@@ -1,11 +1,13 @@
 """Editors' recommended results for a search term, per municipality."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search.utils import MAX_QUERY_STRING_LENGTH, normalise_query_string
 
 from portal.models import site_field
+from portal.sites import site_id_of_page
 
 
 class PromotedResultQuerySet(models.QuerySet):
@@ -52,3 +54,7 @@ class PromotedResult(models.Model):
     def save(self, *args, **kwargs):
         self.search_term = normalise_query_string(self.search_term)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.site_id and self.page_id and site_id_of_page(self.page) != self.site_id:
+            raise ValidationError({"page": _("Choose a page of this site.")})

@@ -1,9 +1,11 @@
+from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.editorial.permissions import SiteOwnedViewSet
+from portal.editorial.site_scope import SiteOwnedViewSet
 from portal.models import SiteLogEntry
 
 from .models import PromotedResult
@@ -40,3 +42,16 @@ def promotion_permissions():
 def without_wagtails_installation_wide_promotions(request, menu_items):
     # replaced by PromotedResult, which belongs to a site
     menu_items[:] = [item for item in menu_items if item.name != "promoted-search-results"]
+
+
+@hooks.register("register_admin_urls")
+def promotions_are_kept_per_site():
+    """Wagtail's promotion views (same paths; this app's hooks run first) lead to the
+    promoted results per site; its search terms report stays."""
+    to_ours = RedirectView.as_view(
+        url=reverse_lazy("wagtailsnippets_search_promotedresult:list"), permanent=False
+    )
+    return [
+        path(f"searchpicks/{route}", to_ours)
+        for route in ["", "add/", "<int:query_id>/", "<int:query_id>/delete/"]
+    ]

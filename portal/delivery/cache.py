@@ -191,7 +191,7 @@ class AnonymousPageCacheMiddleware:
         key = cache_key(request, version)
         cached = cache.get(key)
         if cached is not None:
-            cached["X-Page-Cache"] = "hit"
+            cached["X-Cache"] = "HIT"
             for action in getattr(cached, "on_cache_hit", ()):
                 action()
             return cached
@@ -205,7 +205,7 @@ class AnonymousPageCacheMiddleware:
                     response, public=True, max_age=0, must_revalidate=True, **shared
                 )
             cache.set(key, response, timeout)
-            response["X-Page-Cache"] = "miss"
+            response["X-Cache"] = "MISS"
         return response
 
     @staticmethod

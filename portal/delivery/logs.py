@@ -72,7 +72,7 @@ class RequestLogMiddleware:
                 "status": response.status_code,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 "client": anonymise_ip(client_ip(request)),
-                "cache": response.get("X-Page-Cache", ""),
+                "cache": response.get("X-Cache", "").lower(),
             },
         )
         return response

@@ -28,7 +28,8 @@ def direct_publish_groups() -> list[str]:
 
     names = list(settings.PORTAL_DIRECT_PUBLISH_GROUPS)
     sites = Site.objects.filter(is_default_site=False).values_list("site_name", flat=True)
-    # the installation's operators (roles.BETRIEB) publish like an Administration, anywhere
+    # The installation's operators publish wherever an Administration may: they stand in
+    # for every site's (roles.BETRIEB, named here as publishing.py imports no roles).
     operators = ["Betrieb"] if "Administration" in names else []
     return names + operators + [f"{name} {site}" for name in names for site in sites]
 

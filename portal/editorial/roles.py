@@ -6,7 +6,9 @@ permissions each domain app adds per role through the hook "portal_role_permissi
 workflow: PORTAL_DIRECT_PUBLISH_GROUPS (publishing.py).
 
 Idempotent: running it again restores missing permissions but never removes permissions
-an administrator added, nor groups, users or workflows that are in use.
+an administrator added, nor groups, users or workflows that are in use. Once only, when the
+installation gets its second site, the default site's Administration hands what belongs to
+the whole installation to the new role Betrieb (BETRIEB).
 """
 
 import dataclasses
@@ -29,6 +31,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from ..models import PortalSettings
 from .tasks import FourEyesApprovalTask
 
 MEDIA_PERMISSIONS = [
@@ -165,23 +168,20 @@ def collection_for(site: Site | None) -> Collection:
     root = Collection.get_first_root_node()
     if not is_municipality(site) and Site.objects.count() <= 1:
         return root
-    name = collection_name(site or Site.objects.get(is_default_site=True))
-    existing = root.get_children().filter(name=name).first()
-    return existing or root.add_child(name=name)
+    site = site or Site.objects.get(is_default_site=True)
+    portal_settings = PortalSettings.for_site(site)
+    if portal_settings.collection is None:
+        name = collection_name(site)
+        existing = root.get_children().filter(name=name).first()
+        portal_settings.collection = existing or root.add_child(name=name)
+        portal_settings.save(update_fields=["collection"])
+    return portal_settings.collection
 
 
 def collection_name(site: Site) -> str:
     if site.site_name:
         return site.site_name
     return settings.WAGTAIL_SITE_NAME if site.is_default_site else site.hostname
-
-
-def site_of_collection(collection: Collection) -> Site | None:
-    """The site a collection (or the collection above it) is named after, see collection_for."""
-    top = collection if collection.depth <= 2 else collection.get_ancestors().get(depth=2)
-    if top.depth < 2:
-        return None
-    return next((site for site in Site.objects.all() if collection_name(site) == top.name), None)
 
 
 def move_media_off_the_root(collection: Collection, log=print) -> None:
@@ -233,10 +233,14 @@ def ensure_roles(log=print, site: Site | None = None) -> dict[str, Group]:
     scope = page_scope(site, homes)
     collection = collection_for(site)
     root_collection = Collection.get_first_root_node()
-    if not is_municipality(site):
-        move_media_off_the_root(collection, log)
     groups = {}
     installation_staff = not is_municipality(site) and several_sites()
+    # The step from one site to several, taken once: the default site's Administration
+    # hands what is the whole installation's to Betrieb, its media leave the root collection.
+    # Later runs leave both as administrators keep them.
+    becoming_several = installation_staff and not Group.objects.filter(name=BETRIEB.name).exists()
+    if becoming_several:
+        move_media_off_the_root(collection, log)
     for role in [*ROLES, BETRIEB] if installation_staff else ROLES:
         name = role_name(role, site)
         group, created = Group.objects.get_or_create(name=name)
@@ -244,9 +248,7 @@ def ensure_roles(log=print, site: Site | None = None) -> dict[str, Group]:
             log(f"Created the role {name}.")
         groups[role.name] = group
         granted = model_permissions(role, site)
-        if role is ADMINISTRATION and installation_staff:
-            # what the installation's operators keep for themselves (users, groups, every
-            # site's settings) leaves the default site's Administration
+        if role is ADMINISTRATION and becoming_several:
             narrowed = group.permissions.exclude(pk__in=granted.values("pk"))
             if narrowed.exists():
                 group.permissions.remove(*narrowed)

@@ -29,6 +29,7 @@ from portal.translation import save_translation_draft
 from ..sites import has_site_field
 from .permissions import sites_within_reach, within_reach
 from .publishing import may_publish_directly
+from .site_scope import is_within_reach
 
 
 @require_POST
@@ -65,6 +66,13 @@ class UpdateTranslationsView(update_translations.UpdateTranslationsView):
     """ "Update translations" without the "publish immediately" option for those who may
     not publish directly: the updated translations stay drafts until approved."""
 
+    def get_object(self):
+        # another municipality's source (page or site-owned snippet) is not found
+        source = super().get_object()
+        if not is_within_reach(self.request.user, source.get_source_instance()):
+            raise Http404
+        return source
+
     def get_form(self):
         form = super().get_form()
         if not may_publish_directly(self.request.user):
@@ -84,7 +92,7 @@ class SubmitPageTranslationView(submit_translations.SubmitPageTranslationView):
         # wagtail-localize asks only for the translation permission: another municipality's
         # page is not found
         page = super().get_object()
-        if not within_reach(self.request.user, Page.objects.filter(pk=page.pk)).exists():
+        if not is_within_reach(self.request.user, page):
             raise Http404
         return page
 
@@ -162,8 +170,7 @@ def translation_within_reach(view):
 class SubmitSnippetTranslationView(submit_translations.SubmitSnippetTranslationView):
     def get_object(self):
         snippet = super().get_object()
-        sites = sites_within_reach(self.request.user)
-        if sites is not None and getattr(snippet, "site_id", False) not in (*sites, False):
+        if not is_within_reach(self.request.user, snippet):
             raise Http404
         return snippet
 

@@ -8,7 +8,9 @@ from django.db import migrations, models
 
 def move_entries_of_site_owned_rows(apps, schema_editor):
     """Log entries written before this migration, in Wagtail's shared table, of the models
-    that now log per site: they belonged to the only site there was, the default one."""
+    that now log per site (as the code registers them: portal/models/audit.py). Each goes
+    to its row's site where the row has a site field, else to the default site (before
+    several sites, the only one)."""
     from django.apps import apps as current_apps
     from wagtail.log_actions import registry
 
@@ -16,7 +18,10 @@ def move_entries_of_site_owned_rows(apps, schema_editor):
     ModelLogEntry = apps.get_model("wagtailcore", "ModelLogEntry")
     SiteLogEntry = apps.get_model("portal", "SiteLogEntry")
     Site = apps.get_model("wagtailcore", "Site")
+    if not ModelLogEntry.objects.exists():
+        return
     registry.scan_for_actions()
+    site_of_row = {}  # content type id: {row id: site id}, for models with a site field
     content_types = []
     for content_type in ContentType.objects.all():
         try:
@@ -24,10 +29,14 @@ def move_entries_of_site_owned_rows(apps, schema_editor):
         except LookupError:
             continue
         log_model = registry.get_log_model_for_model(model)
-        if log_model is not None and log_model.__name__ == "SiteLogEntry":
-            content_types.append(content_type.pk)
+        if log_model is None or log_model.__name__ != "SiteLogEntry":
+            continue
+        content_types.append(content_type.pk)
+        if any(field.name == "site" for field in model._meta.fields):
+            rows = model._base_manager.values_list("pk", "site_id")
+            site_of_row[content_type.pk] = {str(pk): site_id for pk, site_id in rows}
     old = ModelLogEntry.objects.filter(content_type_id__in=content_types)
-    default_site = Site.objects.filter(is_default_site=True).first()
+    default_site = Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
     fields = [
         "content_type_id",
         "label",
@@ -42,10 +51,23 @@ def move_entries_of_site_owned_rows(apps, schema_editor):
         "object_id",
     ]
     SiteLogEntry.objects.bulk_create(
-        SiteLogEntry(site=default_site, **{name: getattr(entry, name) for name in fields})
+        SiteLogEntry(
+            site_id=site_of_row.get(entry.content_type_id, {}).get(entry.object_id, default_site),
+            **{name: getattr(entry, name) for name in fields},
+        )
         for entry in old.iterator()
     )
     old.delete()
+
+
+def move_entries_back(apps, schema_editor):
+    ModelLogEntry = apps.get_model("wagtailcore", "ModelLogEntry")
+    SiteLogEntry = apps.get_model("portal", "SiteLogEntry")
+    fields = [field.attname for field in ModelLogEntry._meta.concrete_fields if field.attname != "id"]
+    ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(**{name: getattr(entry, name) for name in fields})
+        for entry in SiteLogEntry.objects.iterator()
+    )
 
 
 class Migration(migrations.Migration):
@@ -146,5 +168,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(move_entries_of_site_owned_rows, migrations.RunPython.noop),
+        migrations.RunPython(move_entries_of_site_owned_rows, move_entries_back),
     ]

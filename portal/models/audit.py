@@ -15,7 +15,7 @@ from wagtail.models import BaseLogEntry
 from wagtail.models.audit_log import BaseLogEntryManager
 
 from ..sites import has_site_field, site_id_of_page
-from .site import site_field
+from .site import PortalSettings, site_field
 
 WORKING_ACTIONS = ["add", "change", "delete", "view", "choose"]
 
@@ -27,9 +27,7 @@ def owning_site_id(instance) -> int | None:
         page = instance.owner_page()
         return site_id_of_page(page) if page is not None else None
     if getattr(instance, "collection_id", None):
-        from ..editorial.roles import site_of_collection
-
-        site = site_of_collection(instance.collection)
+        site = PortalSettings.site_of_collection(instance.collection)
         return site.pk if site is not None else None
     return None
 
@@ -58,7 +56,7 @@ class SiteLogEntryManager(BaseLogEntryManager):
         if user.is_superuser:
             return self.all()
         allowed = []
-        for content_type_id in self.values_list("content_type_id", flat=True).distinct():
+        for content_type_id in self.order_by().values_list("content_type_id", flat=True).distinct():
             model = ContentType.objects.get_for_id(content_type_id).model_class()
             policy = model and policy_registry.get_by_type(model)
             if policy and policy.user_has_any_permission(user, WORKING_ACTIONS):

@@ -92,6 +92,17 @@ class PortalSettings(BaseSiteSetting):
     imprint_page = optional_link("wagtailcore.Page", _("imprint page"))
     privacy_page = optional_link("wagtailcore.Page", _("privacy page"))
     accessibility_page = optional_link("wagtailcore.Page", _("accessibility statement page"))
+    # Where the site's images and documents live once there are several sites (set by
+    # setup_portal, kept when the site or the collection is renamed)
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("collection"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     panels = [
         HelpPanel(
@@ -123,6 +134,13 @@ class PortalSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("portal settings")
+
+    @classmethod
+    def site_of_collection(cls, collection):
+        """The site whose images and documents `collection` (or the one above it) holds."""
+        top = collection if collection.depth <= 2 else collection.get_ancestors().get(depth=2)
+        owner = cls.objects.filter(collection=top).select_related("site").first()
+        return owner.site if owner is not None else None
 
     @property
     def theme_version(self) -> str:

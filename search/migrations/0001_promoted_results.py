@@ -8,7 +8,8 @@ from django.db import migrations, models
 def copy_wagtails_promotions(apps, schema_editor):
     """Wagtail's installation-wide promotions of pages become the promotions of the site
     whose trees hold the page (the default site's if none does); they are removed from
-    Wagtail's list, which the admin no longer shows."""
+    Wagtail's list, which the admin no longer shows. Promotions of an external link have no
+    page to show and no site: they stay in Wagtail's table, unused."""
     from wagtail.search.utils import normalise_query_string
 
     SearchPromotion = apps.get_model("wagtailsearchpromotions", "SearchPromotion")
@@ -38,6 +39,17 @@ def copy_wagtails_promotions(apps, schema_editor):
             promotion.delete()
 
 
+def copy_promotions_back(apps, schema_editor):
+    SearchPromotion = apps.get_model("wagtailsearchpromotions", "SearchPromotion")
+    Query = apps.get_model("wagtailsearchpromotions", "Query")
+    PromotedResult = apps.get_model("search", "PromotedResult")
+    for promotion in PromotedResult.objects.all():
+        query, _created = Query.objects.get_or_create(query_string=promotion.search_term)
+        SearchPromotion.objects.create(
+            query=query, page_id=promotion.page_id, sort_order=promotion.sort_order
+        )
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -64,5 +76,5 @@ class Migration(migrations.Migration):
                 'ordering': ['search_term', 'sort_order', 'pk'],
             },
         ),
-        migrations.RunPython(copy_wagtails_promotions, migrations.RunPython.noop),
+        migrations.RunPython(copy_wagtails_promotions, copy_promotions_back),
     ]

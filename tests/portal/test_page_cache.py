@@ -24,7 +24,7 @@ def page_cache(settings):
 
 def get(client, path, **headers):
     response = client.get(path, **headers)
-    return response, response.get("X-Page-Cache")
+    return response, (response.get("X-Cache") or "").lower() or None
 
 
 def test_the_second_anonymous_visit_comes_from_the_cache(client, demo):
@@ -211,7 +211,7 @@ def test_a_preview_of_a_draft_never_comes_from_the_cache(client, demo):
     draft = lab.get_latest_revision_as_object()
     preview = draft.make_preview_request(RequestFactory().get("/review/x/"))
     assert "Entwurf, noch nicht veröffentlicht" in preview.content.decode()
-    assert "X-Page-Cache" not in preview
+    assert "X-Cache" not in preview
     # and visitors still see the live page
     assert "Entwurf" not in get(client, lab.url)[0].content.decode()
 

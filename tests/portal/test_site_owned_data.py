@@ -120,6 +120,9 @@ def test_promoted_search_results_belong_to_one_site(sites, login, client):
     admin.post(bulk)
     assert list(PromotedResult.objects.all()) == [theirs]
     assert own.pk not in PromotedResult.objects.values_list("pk", flat=True)
+    # Wagtail's installation-wide promotions lead here
+    old_admin = admin.get("/admin/searchpicks/")
+    assert old_admin["Location"] == reverse("wagtailsnippets_search_promotedresult:list")
 
 
 def test_the_audit_log_shows_each_municipality_only_its_own(sites, login):
@@ -263,3 +266,52 @@ def test_the_go_live_checklist_is_of_the_users_own_site(sites, login):
     assert kosi_imprint not in checklist_links("administration-lindental")
     assert kosi_imprint in checklist_links("administration")
     assert lindental_imprint not in checklist_links("administration")
+
+
+def test_no_back_door_shows_another_sites_objects(sites, login):
+    """Choosers, wagtail-localize's snippet API and "update translations", and the
+    confirmation pages of bulk actions: nothing of the other site is found or named."""
+    from wagtail_localize.models import TranslationSource
+
+    kosi, lindental = sites
+    theirs = SiteTexts.objects.get(site=kosi, locale__language_code="de")
+    own = SiteTexts.objects.get(site=lindental, locale__language_code="de")
+    their_page = Page.objects.get(slug="aelter-werden-in-der-nordstadt")
+    their_image = ImageFactory(title="Luftbild Nordstadt", collection=collection_for(kosi))
+    client = login("administration-lindental")
+
+    chooser = client.get(reverse("wagtailsnippetchoosers_portal_sitetexts:choose"))
+    assert str(own) in chooser.content.decode() and str(theirs) not in chooser.content.decode()
+    chosen = reverse("wagtailsnippetchoosers_portal_sitetexts:chosen", args=[theirs.pk])
+    assert refused(client.get(chosen))
+
+    api = client.get("/admin/localize/api/snippets/portal/sitetexts/").content.decode()
+    assert str(own) in api and str(theirs) not in api
+    assert refused(client.get(f"/admin/localize/api/snippets/portal/sitetexts/{theirs.pk}/"))
+
+    source, _ = TranslationSource.get_or_create_from_instance(theirs)
+    update = reverse("wagtail_localize:update_translations", args=[source.pk])
+    assert refused(client.get(update))
+    assert refused(client.post(update, {"publish_translations": "on"}))
+
+    for url in [
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+        + f"?id={their_page.pk}",
+        reverse("wagtail_bulk_action", args=["wagtailimages", "image", "delete"])
+        + f"?id={their_image.pk}",
+    ]:
+        response = client.get(url)
+        text = response.content.decode()
+        assert their_page.title not in text and their_image.title not in text, url
+
+
+def test_a_promotion_points_to_a_page_of_its_own_site(sites, login):
+    lindental = sites[1]
+    client = login("administration-lindental")
+    their_page = Page.objects.get(slug="aelter-werden-in-der-nordstadt")
+    response = client.post(
+        reverse("wagtailsnippets_search_promotedresult:add"),
+        {"site": lindental.pk, "search_term": "alter", "page": their_page.pk},
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert not PromotedResult.objects.exists()

@@ -178,7 +178,7 @@ def test_searches_served_from_the_page_cache_are_counted_too(client, demo, setti
     settings.PORTAL_PAGE_CACHE_SECONDS = 600
     first = client.get(search_url(), {"q": "Werkstatt"})
     second = client.get(search_url(), {"q": "Werkstatt"})
-    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert (first["X-Cache"], second["X-Cache"]) == ("MISS", "HIT")
     assert Query.get("werkstatt").hits == 2
     # a second result page or a type filter is not another search
     client.get(search_url(), {"q": "Werkstatt", "type": "workshop"})
