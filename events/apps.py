@@ -35,7 +35,7 @@ def refresh_pages_when_seats_change(sender, instance, **kwargs):
         return
     if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"link_sent_at"}:
         return  # a confirmation link sent again
-    invalidate()
+    invalidate(instance=instance)  # the pages of the workshop's site
 
 
 def fill_seats_after_publish(sender, instance, **kwargs):

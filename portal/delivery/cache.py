@@ -1,13 +1,16 @@
 """Whole-page cache for anonymous visitors, invalidated on every publish.
 
-Django's cache middleware cannot delete one URL's entry, so every key carries a site-wide
-version number that any change visible to visitors increases (a page published,
-unpublished, moved, deleted or translated; settings, site texts, topics, images,
-documents, registrations, search promotions). Old entries are never read again and expire
-by themselves. With Redis (REDIS_URL) the version lives in Redis, shared by all app
-instances. The local-memory cache is per process, so there the version lives in the
-database (portal.PageCacheVersion, one indexed row read per request): a publish through one
-worker makes every worker's entries stale, and the raise commits with the change itself.
+Django's cache middleware cannot delete one URL's entry, so every key carries version
+numbers that any change visible to visitors increases: the site's own (a page of the site
+published, unpublished or deleted; its settings, site texts, promoted results, workshop
+seats), or the installation's, which makes every site's pages stale (pages moved or
+renamed, which other pages link to; topics, images, documents, sites, languages). With
+several municipalities in one installation, a publish in one leaves the others' cached
+pages alone. Old entries are never read again and expire by themselves. With Redis
+(REDIS_URL) the versions live in Redis, shared by all app instances. The local-memory cache
+is per process, so there the versions live in the database (portal.PageCacheVersion, a row
+per site, all read in one query per request): a publish through one worker makes every
+worker's entries stale, and the raise commits with the change itself.
 
 A view whose response must still do something for each visitor (count a search for the
 search terms report) puts picklable callables into `response.on_cache_hit`; a hit runs them.
@@ -45,6 +48,10 @@ class PageCacheVersion(models.Model):
     """
 
     version = models.BigIntegerField(default=1)
+    # The site whose pages this number makes stale; empty (the row with id 1): every site's.
+    site = models.OneToOneField(
+        "wagtailcore.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         default_permissions = ()
@@ -63,26 +70,46 @@ def version_in_database() -> bool:
     return isinstance(caches["default"], PER_PROCESS_CACHES)
 
 
-def current_version() -> int | None:
-    """The current version; None while the cache cannot be read (Redis down): nothing may
-    then be read from or written to the cache, or entries of an older version would be
-    served as current once it answers again."""
+def current_version(site_id: int | None = None) -> int | None:
+    """The installation's version, or a site's; None while the cache cannot be read (Redis
+    down): nothing may then be read from or written to the cache, or entries of an older
+    version would be served as current once it answers again."""
     if version_in_database():
-        return database_version()
-    version = cache.get(VERSION_KEY)
+        return database_versions().get(site_id, 1)
+    key = version_key(site_id)
+    version = cache.get(key)
     if version is None:
-        added = cache.add(VERSION_KEY, 1, timeout=None)
+        added = cache.add(key, 1, timeout=None)
         if added is None:  # django-redis ignoring a connection error
             return None
-        version = 1 if added else cache.get(VERSION_KEY)
+        version = 1 if added else cache.get(key)
     return version
 
 
-def request_version(request) -> int | None:
-    """The version for this request, read once however often the request asks."""
+def version_key(site_id: int | None) -> str:
+    return VERSION_KEY if site_id is None else f"{VERSION_KEY}:site:{site_id}"
+
+
+def request_version(request) -> str | None:
+    """The versions for this request, "<installation>.<site>", read once however often the
+    request asks (with the version in the database, in one query)."""
     if not hasattr(request, "_page_cache_version"):
-        request._page_cache_version = current_version()
+        request._page_cache_version = read_request_version(request)
     return request._page_cache_version
+
+
+def read_request_version(request) -> str | None:
+    if version_in_database():
+        versions = database_versions()
+        installation = versions.get(None, 1)
+        request._page_cache_site = site_of(request, installation)
+        return f"{installation}.{versions.get(request._page_cache_site, 1)}"
+    installation = current_version()
+    if installation is None:
+        return None
+    request._page_cache_site = site_of(request, installation)
+    own = current_version(request._page_cache_site)
+    return None if own is None else f"{installation}.{own}"
 
 
 # The page chrome (site texts, settings, menu, footer) is the same on every page of a
@@ -107,16 +134,37 @@ def site_wide(request, name: str, compute, timeout: int = CHROME_SECONDS):
     return stored[0]
 
 
-def invalidate(**kwargs) -> None:
-    """Make every cached page stale (signal receiver, hence **kwargs): now, and again once the
-    change is committed, because a visitor reading the old rows before the commit would
-    store them under the new version. A version in the database needs one raise only: it
-    becomes visible together with the change, when the transaction commits."""
+def invalidate(signal=None, instance=None, **kwargs) -> None:
+    """Make the cached pages that can show `instance` stale (a signal receiver): its site's,
+    or every site's. Now, and again once the change is committed, because a visitor reading
+    the old rows before the commit would store them under the new version. A version in the
+    database needs one raise only: it becomes visible together with the change, when the
+    transaction commits."""
+    from wagtail.signals import page_slug_changed, post_page_move
+
+    renamed = signal in (page_slug_changed, post_page_move)  # its links on other sites
+    site_id = None if renamed or instance is None else site_shown_on(instance)
     if version_in_database():
-        bump_database_version()
+        bump_database_version(site_id)
         return
-    bump_version()
-    transaction.on_commit(bump_version)
+    bump_version(site_id)
+    transaction.on_commit(lambda: bump_version(site_id))
+
+
+def site_shown_on(instance) -> int | None:
+    """The one site whose pages can show `instance`; None: any site's."""
+    from wagtail.models import Page
+
+    from ..sites import has_site_field, site_id_of_page
+
+    if isinstance(instance, Page):
+        return site_id_of_page(instance)
+    if has_site_field(type(instance)):
+        return instance.site_id
+    if hasattr(instance, "owner_page"):
+        page = instance.owner_page()
+        return site_id_of_page(page) if page is not None else None
+    return None  # e.g. topics, images and documents: any site may show them
 
 
 def invalidate_on_change(model) -> None:
@@ -132,43 +180,54 @@ def invalidate_on_change(model) -> None:
     post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{label}")
 
 
-def database_version() -> int:
-    return PageCacheVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 1
+def database_versions() -> dict[int | None, int]:
+    """{site id (None: the installation's): version}, in one query (a row per site)."""
+    return dict(PageCacheVersion.objects.values_list("site_id", "version"))
 
 
-def bump_database_version() -> None:
+def bump_database_version(site_id: int | None = None) -> None:
     """UPDATE … SET version = version + 1 in the current transaction; the row is created by
     the first change (reading without it gives 1)."""
-    versions = PageCacheVersion.objects.filter(pk=1)
+    versions = PageCacheVersion.objects.filter(**row_of(site_id))
     if not versions.update(version=F("version") + 1):
-        _row, created = PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": 2})
+        _row, created = PageCacheVersion.objects.get_or_create(
+            **row_of(site_id), defaults={"version": 2}
+        )
         if not created:  # another process created it meanwhile
             versions.update(version=F("version") + 1)
 
 
-def bump_version() -> None:
+def row_of(site_id: int | None) -> dict:
+    return {"pk": 1} if site_id is None else {"site_id": site_id}
+
+
+def bump_version(site_id: int | None = None) -> None:
+    key = version_key(site_id)
     try:
-        if cache.incr(VERSION_KEY) is None:  # django-redis with the server down
+        if cache.incr(key) is None:  # django-redis with the server down
             logger.warning("The page cache version could not be raised (cache unavailable)")
     except ValueError:  # no version yet: the next request starts at 1 anyway
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(key, 2, timeout=None)
 
 
-def site_of(request) -> str:
-    """The id of the site serving the request's (validated) host, remembered like the
-    chrome: a page is cached per site, so every host name of one site shares its entries
-    and no two sites ever share one."""
+def site_of(request, installation_version: int) -> int | None:
+    """The id of the site serving the request's (validated) host, remembered until the
+    installation's version changes (sites and their host names are the installation's): a
+    page is cached per site, so every host name of one site shares its entries and no two
+    sites ever share one."""
     from wagtail.models import Site
 
-    def find():
+    key = f"portal:shared:{PROCESS}:{installation_version}:site-of:{request.get_host()}"
+    stored = None if settings.DEBUG else cache.get(key)
+    if stored is None:
         site = Site.find_for_request(request)
-        return site.pk if site is not None else "-"
-
-    return str(site_wide(request, f"site-of:{request.get_host()}", find))
+        stored = (site.pk if site is not None else None,)
+        cache.set(key, stored, CHROME_SECONDS)
+    return stored[0]
 
 
 def cache_key(request, version) -> str:
-    address = f"{request.scheme}://{site_of(request)}{request.get_full_path()}"
+    address = f"{request.scheme}://{request._page_cache_site}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"portal:page:{version}:{request.method == 'HEAD'}:{digest}"
 

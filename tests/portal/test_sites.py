@@ -149,6 +149,44 @@ def test_the_page_cache_never_serves_one_sites_page_on_another(client, lindental
     assert "Labor Lindental" in on(client, LINDENTAL, "/de/").content.decode()
 
 
+def test_a_change_in_one_municipality_leaves_the_others_cached_pages(client, lindental, settings):
+    from labs.models import LabPage, Topic
+    from portal.models import PortalSettings
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    paths = ["/de/", "/de/labore/", "/en/"]
+
+    def states(host):
+        return [on(client, host, path)["X-Cache"] for path in paths]
+
+    def warm():
+        for host in ("localhost", LINDENTAL):
+            states(host)
+            assert states(host) == ["HIT"] * len(paths), host
+
+    warm()
+    lab = LabPage.objects.get(slug="dorfladen-der-zukunft")
+    lab.title = "Dorfladen von morgen"
+    lab.save_revision().publish()
+    assert states("localhost") == ["HIT"] * len(paths)  # the other municipality's
+    assert states(LINDENTAL) == ["MISS"] * len(paths)
+    assert "Dorfladen von morgen" in on(client, LINDENTAL, "/de/labore/").content.decode()
+
+    warm()
+    kosi_settings = PortalSettings.for_site(Site.objects.get(is_default_site=True))
+    kosi_settings.contact_phone = "0231 123456"
+    kosi_settings.save()
+    assert states(LINDENTAL) == ["HIT"] * len(paths)
+    assert states("localhost") == ["MISS"] * len(paths)
+
+    warm()
+    topic = Topic.objects.first()  # shared by every site: all go stale
+    topic.name = f"{topic.name} "
+    topic.save()
+    assert states(LINDENTAL) == ["MISS"] * len(paths)
+    assert states("localhost") == ["MISS"] * len(paths)
+
+
 def test_an_unknown_host_is_still_refused(client, lindental):
     assert on(client, "evil.example", "/de/").status_code == 400
 
