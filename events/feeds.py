@@ -1,6 +1,8 @@
 """Calendars (.ics, with the icalendar library) and the Atom feed of upcoming workshops."""
 
 import datetime
+import functools
+import zoneinfo
 from urllib.parse import urlsplit
 
 import icalendar
@@ -41,6 +43,86 @@ def ical_event(event, host: str, url: str) -> icalendar.Event:
     return component
 
 
+def transitions(zone: zoneinfo.ZoneInfo, year: int) -> list[dict]:
+    """The zone's changes of UTC offset in `year`: the local time they happen at (the wall
+    clock before), the offsets before and after, the name after, and whether it is summer
+    time after. Found by day, then by minute, from the zone database."""
+    utc = datetime.UTC
+    found = []
+    day = datetime.datetime(year, 1, 1, tzinfo=utc)
+    while day.year == year:
+        next_day = day + datetime.timedelta(days=1)
+        before = day.astimezone(zone).utcoffset()
+        if next_day.astimezone(zone).utcoffset() != before:
+            moment = day
+            while moment.astimezone(zone).utcoffset() == before:
+                moment += datetime.timedelta(minutes=1)
+            after = moment.astimezone(zone)
+            found.append(
+                {
+                    "at": (moment + before).replace(tzinfo=None),
+                    "from": before,
+                    "to": after.utcoffset(),
+                    "name": after.tzname(),
+                    "summer": bool(after.dst()),
+                }
+            )
+        day = next_day
+    return found
+
+
+def yearly_rule(moment: datetime.datetime) -> dict:
+    """The RRULE that recurs on the weekday of `moment` in its month: "last Sunday of
+    March" (-1SU) where it is the month's last such day, else "the nth"."""
+    weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][moment.weekday()]
+    in_last_week = (moment + datetime.timedelta(days=7)).month != moment.month
+    nth = -1 if in_last_week else (moment.day - 1) // 7 + 1
+    return {"freq": "yearly", "bymonth": moment.month, "byday": f"{nth}{weekday}"}
+
+
+@functools.lru_cache(maxsize=32)
+def vtimezone(zone_name: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    """The zone's VTIMEZONE for events from `first_year` to `last_year`, as most calendars
+    write it: one summer-time and one standard-time part, each with a yearly RRULE, where
+    the zone kept the same rule in those years; else one part per change. (icalendar's own
+    long RDATE lists put summer events an hour off in some clients.)"""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    component = icalendar.Timezone()
+    component.add("tzid", zone_name)
+    changes = [
+        change
+        for year in range(first_year - 1, last_year + 1)
+        for change in transitions(zone, year)
+    ]
+    parts = {}
+    for change in changes:
+        key = (change["summer"], change["from"], change["to"], change["name"])
+        parts.setdefault(key, []).append(change)
+    for (summer, offset_from, offset_to, name), same in parts.items():
+        rule = yearly_rule(same[0]["at"])
+        recurring = len({change["at"].year for change in same}) == len(same) and all(
+            yearly_rule(change["at"]) == rule and change["at"].time() == same[0]["at"].time()
+            for change in same
+        )
+        for change in same[:1] if recurring else same:
+            part = icalendar.TimezoneDaylight() if summer else icalendar.TimezoneStandard()
+            part.add("dtstart", change["at"])
+            part.add("tzoffsetfrom", offset_from)
+            part.add("tzoffsetto", offset_to)
+            part.add("tzname", name)
+            if recurring and len(same) > 1:
+                part.add("rrule", rule)
+            component.add_component(part)
+    if not changes:  # a zone without changes, e.g. UTC
+        offset = datetime.datetime(first_year, 1, 1, tzinfo=zone).utcoffset()
+        part = icalendar.TimezoneStandard()
+        part.add("dtstart", datetime.datetime(1970, 1, 1))
+        part.add("tzoffsetfrom", offset)
+        part.add("tzoffsetto", offset)
+        component.add_component(part)
+    return component
+
+
 def build_calendar(events, name: str, host: str, url_of) -> bytes:
     """An iCalendar file; `url_of(event)` gives each event's absolute address. UIDs use the
     translation key and host, so both languages' files describe the same event."""
@@ -50,9 +132,14 @@ def build_calendar(events, name: str, host: str, url_of) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
+    years = set()
     for event in events:
         calendar.add_component(ical_event(event, host, url_of(event)))
-    calendar.add_missing_timezones()
+        if not event.all_day:
+            years |= {timezone.localtime(event.start).year, timezone.localtime(event.end).year}
+    if years:
+        zone = timezone.get_current_timezone_name()
+        calendar.add_component(vtimezone(zone, min(years), max(years)))
     return calendar.to_ical()
 
 

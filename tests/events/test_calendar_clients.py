@@ -1,0 +1,94 @@
+"""The portal's calendar files as other calendar programs read them: three independent
+parsers (icalendar, vobject as used by Radicale and other CalDAV software, ics.py) must put
+every workshop at the same instant, in summer, in winter and on the night the clocks
+change."""
+
+import datetime
+
+import icalendar
+import ics
+import pytest
+import vobject
+from django.utils import timezone
+
+from events.models import EventIndexPage, EventPage, EventSeriesPage
+from tests.events.factories import EventPageFactory, EventSeriesPageFactory
+
+UTC = datetime.UTC
+
+
+def local(*args):
+    return datetime.datetime(*args, tzinfo=timezone.get_current_timezone())
+
+
+# summer, winter, and 03:00 on the night in spring when 02:00 becomes 03:00
+STARTS = [
+    local(2026, 10, 22, 10),
+    local(2027, 1, 20, 10),
+    local(2027, 3, 28, 3),
+    local(2027, 5, 24, 10),
+]
+
+
+def instants(content: bytes) -> dict[str, list[datetime.datetime]]:
+    text = content.decode()
+    by_parser = {
+        "icalendar": [
+            event.decoded("dtstart")
+            for event in icalendar.Calendar.from_ical(content).walk("VEVENT")
+        ],
+        "vobject": [event.dtstart.value for event in vobject.readOne(text).vevent_list],
+        "ics.py": [event.begin.datetime for event in ics.Calendar(text).events],
+    }
+    return {
+        parser: sorted(
+            moment.astimezone(UTC) if isinstance(moment, datetime.datetime) else moment
+            for moment in moments
+        )
+        for parser, moments in by_parser.items()
+    }
+
+
+@pytest.fixture
+def dated_workshops(demo):
+    series = EventSeriesPageFactory(title="Werkstattreihe Zeitumstellung")
+    for number, start in enumerate(STARTS, start=1):
+        EventPageFactory(
+            parent=series,
+            title=f"{number}. Teil",
+            part_number=number,
+            start=start,
+            end=start + datetime.timedelta(hours=3),
+        )
+    return series
+
+
+def calendar_urls():
+    urls = [f"{page.url}calendar/" for page in EventPage.objects.live()]
+    urls += [f"{page.url}calendar/" for page in EventSeriesPage.objects.live()]
+    for index in EventIndexPage.objects.live():
+        urls += [f"{index.url}calendar/", f"{index.url}calendar/?format=workshop"]
+    return urls
+
+
+def test_every_calendar_puts_every_workshop_at_the_same_instant_in_three_parsers(
+    client, dated_workshops
+):
+    urls = calendar_urls()
+    assert len(urls) > 10
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found = instants(response.content)
+        assert found["icalendar"] == found["vobject"] == found["ics.py"], url
+    own = instants(client.get(f"{dated_workshops.url}calendar/").content)
+    assert own["vobject"] == sorted(start.astimezone(UTC) for start in STARTS)
+
+
+def test_the_time_zone_is_written_as_calendars_do_with_yearly_rules(client, dated_workshops):
+    text = client.get(f"{dated_workshops.url}calendar/").content.decode()
+    zone = text[text.index("BEGIN:VTIMEZONE") : text.index("END:VTIMEZONE")]
+    assert "RDATE" not in zone
+    assert zone.count("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3") == 1
+    assert zone.count("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10") == 1
+    assert "TZNAME:CEST" in zone and "TZNAME:CET" in zone
