@@ -15,6 +15,7 @@ class EventsConfig(AppConfig):
         from .models import EventPage, Registration
 
         page_published.connect(fill_seats_after_publish, sender=EventPage)
+        page_published.connect(record_calendar_change, sender=EventPage)
         for signal in (post_save, post_delete):
             signal.connect(
                 refresh_pages_when_seats_change,
@@ -36,6 +37,12 @@ def refresh_pages_when_seats_change(sender, instance, **kwargs):
     if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"link_sent_at"}:
         return  # a confirmation link sent again
     invalidate(instance=instance)  # the pages of the workshop's site
+
+
+def record_calendar_change(sender, instance, **kwargs):
+    from .feeds import record_calendar_change as record
+
+    record(instance)
 
 
 def fill_seats_after_publish(sender, instance, **kwargs):

@@ -2,11 +2,14 @@
 
 import datetime
 import functools
+import hashlib
+import json
 import zoneinfo
 from urllib.parse import urlsplit
 
 import icalendar
 from django.contrib.syndication.views import Feed
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -16,13 +19,52 @@ from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter
 from portal.formats import html_text, plain_text, single_line
 
-from .models import EventPage, EventStatus
+from .models import CalendarEntry, EventFormat, EventPage, EventStatus
 
 
-def ical_event(event, host: str, url: str) -> icalendar.Event:
+def shown_in_calendars(event) -> str:
+    """A digest of what calendar programs show of a workshop."""
+    shown = [
+        event.title,
+        event.start.isoformat(),
+        event.end.isoformat(),
+        event.all_day,
+        event.venue_name,
+        event.venue_address,
+        event.status,
+    ]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+
+def record_calendar_change(event) -> None:
+    """On publishing: a change calendars show raises the workshop's SEQUENCE (a language's
+    first publication only records it)."""
+    language = event.locale.language_code
+    now = timezone.now()
+    with transaction.atomic():
+        entry, _created = CalendarEntry.objects.select_for_update().get_or_create(
+            event_key=event.translation_key, defaults={"changed_at": now}
+        )
+        digest = shown_in_calendars(event)
+        before = entry.shown.get(language)
+        if before == digest:
+            return
+        if before is not None:
+            entry.sequence += 1
+            entry.changed_at = now
+        entry.shown[language] = digest
+        entry.save()
+
+
+def ical_event(event, host: str, url: str, entry=None) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", f"{event.translation_key}@{host}")
-    component.add("dtstamp", event.last_published_at or timezone.now())
+    component.add("dtstamp", timezone.now())  # when this file was made
+    component.add("sequence", entry.sequence if entry else 0)
+    changed = entry.changed_at if entry else event.last_published_at
+    if changed:
+        component.add("last-modified", changed)
+    component.add("categories", [str(EventFormat(event.event_format).label)])
     if event.all_day:
         start = timezone.localtime(event.start).date()
         end = event.last_day + datetime.timedelta(days=1)  # DTEND of a date is exclusive
@@ -133,8 +175,13 @@ def build_calendar(events, name: str, host: str, url_of) -> bytes:
     calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
     years = set()
+    events = list(events)
+    entries = CalendarEntry.objects.in_bulk(
+        [event.translation_key for event in events], field_name="event_key"
+    )
     for event in events:
-        calendar.add_component(ical_event(event, host, url_of(event)))
+        entry = entries.get(event.translation_key)
+        calendar.add_component(ical_event(event, host, url_of(event), entry))
         if not event.all_day:
             years |= {timezone.localtime(event.start).year, timezone.localtime(event.end).year}
     if years:

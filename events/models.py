@@ -514,6 +514,24 @@ class RegistrationQuerySet(models.QuerySet):
         return by_event
 
 
+class CalendarEntry(models.Model):
+    """What calendar programs were last told about one workshop (one UID in every language):
+    SEQUENCE rises, and LAST-MODIFIED moves, when a published change touches what a calendar
+    shows (title, time, place, status), so subscribed and invited calendars apply it."""
+
+    event_key = models.UUIDField(unique=True)  # the workshop's translation key, as in its UID
+    sequence = models.PositiveIntegerField(default=0)
+    # {language: digest of what a calendar shows}, to tell such changes from other edits
+    shown = models.JSONField(default=dict)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.event_key} ({self.sequence})"
+
+
 class Registration(models.Model):
     """One person's registration for a workshop (built-in registration mode).
 

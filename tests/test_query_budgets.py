@@ -486,12 +486,15 @@ BUDGETS = [
     Budget("workshop atom feed", "/de/werkstaetten/feed/", 14, EVENT_FEED),
     Budget("workshop atom feed en", "/en/workshops/feed/?format=in_person", 15,
            EVENT_FEED + "; +1 serve in English"),
-    Budget("workshop calendar", "/de/werkstaetten/calendar/", 14, EVENT_FEED),
+    Budget("workshop calendar", "/de/werkstaetten/calendar/", 15,
+           f"{EVENT_FEED}; the workshops' calendar sequences"),
     Budget("workshop calendar by lab",
-           lambda w: f"/de/werkstaetten/calendar/?lab={focus_lab(w)}", 14, EVENT_FEED),
+           lambda w: f"/de/werkstaetten/calendar/?lab={focus_lab(w)}", 15,
+           f"{EVENT_FEED}; the workshops' calendar sequences"),
     Budget("series page", SERIES_DE, 14, "serve(4); public, its parts; chrome"),
     Budget("series page en", SERIES_EN, 15, "as German, +1 serve in English"),
-    Budget("series calendar", f"{SERIES_DE}calendar/", 11, "serve(4); public, its parts"),
+    Budget("series calendar", f"{SERIES_DE}calendar/", 12,
+           "serve(4); public, its parts, their calendar sequences"),
     Budget("workshop page with registration form", FOCUS_EVENT_DE, 32,
            "serve(5); public, the series' parts; speakers with actors and photos, the photos' "
            "renditions; public, the speakers' actors localized; the organiser, localized; the "
@@ -503,7 +506,8 @@ BUDGETS = [
     Budget("past workshop page", "/de/werkstaetten/vergangen-0/", 21,
            "serve(4); speakers, public; the organiser, localized; the related labs, public, "
            "localized; image; agenda; chrome (no series, no registration)"),
-    Budget("workshop calendar file", f"{FOCUS_EVENT_DE}calendar/", 11, "serve(5)"),
+    Budget("workshop calendar file", f"{FOCUS_EVENT_DE}calendar/", 12,
+           "serve(5), its calendar sequence"),
     Budget("registration GET", f"{FOCUS_EVENT_DE}register/", 11,
            "serve(5), then a redirect to the form", status=302),
     Budget("registration sent", f"{FOCUS_EVENT_DE}register/sent/", 13,

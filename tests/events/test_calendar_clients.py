@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from events.models import EventIndexPage, EventPage, EventSeriesPage
 from tests.events.factories import EventPageFactory, EventSeriesPageFactory
+from tests.portal.factories import translated
 
 UTC = datetime.UTC
 
@@ -92,3 +93,43 @@ def test_the_time_zone_is_written_as_calendars_do_with_yearly_rules(client, date
     assert zone.count("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3") == 1
     assert zone.count("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10") == 1
     assert "TZNAME:CEST" in zone and "TZNAME:CET" in zone
+
+
+def calendar_entry(client, event) -> icalendar.Event:
+    (entry,) = icalendar.Calendar.from_ical(client.get(f"{event.url}calendar/").content).walk(
+        "VEVENT"
+    )
+    return entry
+
+
+def test_a_change_calendars_show_raises_the_sequence_and_other_edits_do_not(client, demo):
+    event = EventPageFactory(title="Werkstatt Sequenz", venue_name="Rathaus")
+    event.save_revision().publish()
+    first = calendar_entry(client, event)
+    assert int(first["SEQUENCE"]) == 0
+    assert "LAST-MODIFIED" in first and "DTSTAMP" in first
+
+    event.target_audience = "Verwaltung und Zivilgesellschaft"  # not shown in calendars
+    event.save_revision().publish()
+    assert int(calendar_entry(client, event)["SEQUENCE"]) == 0
+
+    event.start += datetime.timedelta(hours=1)
+    event.end += datetime.timedelta(hours=1)
+    event.save_revision().publish()
+    moved = calendar_entry(client, event)
+    assert int(moved["SEQUENCE"]) == 1
+    assert moved.decoded("LAST-MODIFIED") >= first.decoded("LAST-MODIFIED")
+
+    event.venue_name = "Stadtbibliothek"
+    event.save_revision().publish()
+    assert int(calendar_entry(client, event)["SEQUENCE"]) == 2
+
+    event.status = "cancelled"
+    event.save_revision().publish()
+    cancelled = calendar_entry(client, event)
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert int(cancelled["SEQUENCE"]) == 3
+    # the same sequence in every language's file (one UID)
+    english = translated(event, {event.title: "Workshop sequence"})
+    english.save_revision().publish()
+    assert int(calendar_entry(client, english)["SEQUENCE"]) == 3
