@@ -26,8 +26,8 @@ def shown_in_calendars(event) -> str:
     """A digest of what calendar programs show of a workshop."""
     shown = [
         event.title,
-        event.start.isoformat(),
-        event.end.isoformat(),
+        event.start.astimezone(datetime.UTC).isoformat(),  # the same for every representation
+        event.end.astimezone(datetime.UTC).isoformat(),
         event.all_day,
         event.venue_name,
         event.venue_address,
@@ -122,47 +122,77 @@ def yearly_rule(moment: datetime.datetime) -> dict:
     return {"freq": "yearly", "bymonth": moment.month, "byday": f"{nth}{weekday}"}
 
 
+# Every file describes the zone from the same year on: calendar programs that remember the
+# first definition they read of a TZID (vobject, used by Radicale) then read later files'
+# earlier events right too.
+ZONE_FROM_YEAR = 2000
+
+
 @functools.lru_cache(maxsize=32)
 def vtimezone(zone_name: str, first_year: int, last_year: int) -> icalendar.Timezone:
-    """The zone's VTIMEZONE for events from `first_year` to `last_year`, as most calendars
-    write it: one summer-time and one standard-time part, each with a yearly RRULE, where
-    the zone kept the same rule in those years; else one part per change. (icalendar's own
-    long RDATE lists put summer events an hour off in some clients.)"""
+    """The zone's VTIMEZONE for events up to `last_year`, as most calendars write it: what
+    holds at the start, then each rule of summer and standard time as one part with a yearly
+    RRULE (ending with UNTIL where the zone gave the rule up), and single parts for changes
+    that follow no rule. (icalendar's own long RDATE lists put summer events an hour off in
+    some clients.)"""
     zone = zoneinfo.ZoneInfo(zone_name)
     component = icalendar.Timezone()
     component.add("tzid", zone_name)
+    first_year = min(first_year - 1, ZONE_FROM_YEAR)
+    begin = datetime.datetime(first_year, 1, 1)
+    in_force = begin.replace(tzinfo=zone)
+    add_zone_part(
+        component,
+        begin,
+        in_force.utcoffset(),
+        {"to": in_force.utcoffset(), "name": in_force.tzname(), "summer": bool(in_force.dst())},
+    )
     changes = [
-        change
-        for year in range(first_year - 1, last_year + 1)
-        for change in transitions(zone, year)
+        change for year in range(first_year, last_year + 1) for change in transitions(zone, year)
     ]
-    parts = {}
+    kinds = {}
     for change in changes:
-        key = (change["summer"], change["from"], change["to"], change["name"])
-        parts.setdefault(key, []).append(change)
-    for (summer, offset_from, offset_to, name), same in parts.items():
-        rule = yearly_rule(same[0]["at"])
-        recurring = len({change["at"].year for change in same}) == len(same) and all(
-            yearly_rule(change["at"]) == rule and change["at"].time() == same[0]["at"].time()
-            for change in same
-        )
-        for change in same[:1] if recurring else same:
-            part = icalendar.TimezoneDaylight() if summer else icalendar.TimezoneStandard()
-            part.add("dtstart", change["at"])
-            part.add("tzoffsetfrom", offset_from)
-            part.add("tzoffsetto", offset_to)
-            part.add("tzname", name)
-            if recurring and len(same) > 1:
-                part.add("rrule", rule)
-            component.add_component(part)
-    if not changes:  # a zone without changes, e.g. UTC
-        offset = datetime.datetime(first_year, 1, 1, tzinfo=zone).utcoffset()
-        part = icalendar.TimezoneStandard()
-        part.add("dtstart", datetime.datetime(1970, 1, 1))
-        part.add("tzoffsetfrom", offset)
-        part.add("tzoffsetto", offset)
-        component.add_component(part)
+        kinds.setdefault((change["summer"], change["from"], change["to"]), []).append(change)
+    for same_kind in kinds.values():
+        for run in yearly_runs(same_kind):
+            first, last = run[0], run[-1]
+            rule = None
+            if len(run) > 1:
+                rule = yearly_rule(first["at"])
+                if last["at"].year < last_year:  # the zone gave this rule up
+                    rule["until"] = (last["at"] - first["from"]).replace(tzinfo=datetime.UTC)
+            add_zone_part(component, first["at"], first["from"], first, rule)
     return component
+
+
+def yearly_runs(changes: list[dict]) -> list[list[dict]]:
+    """`changes` (one kind, in order) cut into runs of consecutive years that follow one
+    yearly rule at one time of day."""
+    runs = []
+    for change in changes:
+        run = runs[-1] if runs else None
+        if (
+            run is not None
+            and change["at"].year == run[-1]["at"].year + 1
+            and yearly_rule(change["at"]) == yearly_rule(run[0]["at"])
+            and change["at"].time() == run[0]["at"].time()
+        ):
+            run.append(change)
+        else:
+            runs.append([change])
+    return runs
+
+
+def add_zone_part(component, at, offset_from, change: dict, rule: dict | None = None):
+    part = icalendar.TimezoneDaylight() if change["summer"] else icalendar.TimezoneStandard()
+    part.add("dtstart", at)
+    part.add("tzoffsetfrom", offset_from)
+    part.add("tzoffsetto", change["to"])
+    if change["name"]:
+        part.add("tzname", change["name"])
+    if rule:
+        part.add("rrule", rule)
+    component.add_component(part)
 
 
 def build_calendar(events, name: str, host: str, url_of) -> bytes:

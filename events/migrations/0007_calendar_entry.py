@@ -6,9 +6,23 @@ from django.db import migrations, models
 def record_published_workshops(apps, schema_editor):
     """Today's published workshops are what calendars were told so far: the next change
     calendars show raises their SEQUENCE."""
+    import datetime
+    import hashlib
+    import json
+
     from django.utils import timezone
 
-    from events.feeds import shown_in_calendars
+    def shown_in_calendars(event):  # as events.feeds.shown_in_calendars was written then
+        shown = [
+            event.title,
+            event.start.astimezone(datetime.UTC).isoformat(),
+            event.end.astimezone(datetime.UTC).isoformat(),
+            event.all_day,
+            event.venue_name,
+            event.venue_address,
+            event.status,
+        ]
+        return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
 
     EventPage = apps.get_model("events", "EventPage")
     CalendarEntry = apps.get_model("events", "CalendarEntry")

@@ -48,7 +48,7 @@ class PageCacheVersion(models.Model):
     """
 
     version = models.BigIntegerField(default=1)
-    # The site whose pages this number makes stale; empty (the row with id 1): every site's.
+    # The site whose pages this number makes stale; empty: every site's (the installation's).
     site = models.OneToOneField(
         "wagtailcore.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -198,7 +198,9 @@ def bump_database_version(site_id: int | None = None) -> None:
 
 
 def row_of(site_id: int | None) -> dict:
-    return {"pk": 1} if site_id is None else {"site_id": site_id}
+    # Two processes creating the installation's row at once leave two: harmless, as every
+    # raise updates both and a read takes either.
+    return {"site__isnull": True} if site_id is None else {"site_id": site_id}
 
 
 def bump_version(site_id: int | None = None) -> None:

@@ -4,6 +4,18 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def continue_ids_after_existing_rows(apps, schema_editor):
+    """The one row of before was created with id 1 by hand, which PostgreSQL's id sequence
+    did not count: the first site's row would collide with it."""
+    from django.core.management.color import no_style
+
+    connection = schema_editor.connection
+    model = apps.get_model("portal", "PageCacheVersion")
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(statement)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -17,4 +29,5 @@ class Migration(migrations.Migration):
             name='site',
             field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailcore.site'),
         ),
+        migrations.RunPython(continue_ids_after_existing_rows, migrations.RunPython.noop),
     ]

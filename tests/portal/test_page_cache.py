@@ -360,3 +360,37 @@ def test_only_registrations_visitors_can_see_make_the_cache_stale(client, demo):
     get(client, "/de/werkstaetten/")
     registration.delete()
     assert get(client, "/de/werkstaetten/")[1] == "miss"
+
+
+def test_the_installations_version_and_each_sites_are_rows_of_their_own(db):
+    """However the rows came about (the first change a site's or the installation's, or the
+    one row of before, created with id 1 by hand), each change raises its own number."""
+    import functools
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+    from wagtail.models import Site
+
+    from portal.delivery import cache as page_cache
+    from portal.models import PageCacheVersion
+
+    site = Site.objects.get(is_default_site=True)
+    PageCacheVersion.objects.all().delete()
+    page_cache.bump_database_version(site.pk)  # a site's change first
+    page_cache.bump_database_version()  # then one of the installation's
+    assert page_cache.database_versions() == {site.pk: 2, None: 2}
+
+    migration = importlib.import_module("portal.migrations.0008_page_cache_version_per_site")
+    # the step needs only the schema editor's connection
+    continue_ids = functools.partial(
+        migration.continue_ids_after_existing_rows, apps, SimpleNamespace(connection=connection)
+    )
+    PageCacheVersion.objects.all().delete()
+    continue_ids()  # a fresh table: the next id is 1 (on PostgreSQL)
+    PageCacheVersion.objects.create(pk=1, version=7)  # as before sites had numbers
+    continue_ids()
+    page_cache.bump_database_version(site.pk)
+    page_cache.bump_database_version()
+    assert page_cache.database_versions() == {None: 8, site.pk: 2}
