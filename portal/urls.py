@@ -2,9 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
@@ -12,7 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from search import views as search_views
 
 from .editorial.review_links import review_link, review_preview
-from .editorial.site_scope import installation_wide_only
+from .editorial.site_scope import SiteHistoryView, installation_wide_only
 from .sitemap import TranslatedSitemap
 from .views import health, robots_txt, theme_stylesheet
 
@@ -22,6 +24,13 @@ urlpatterns = [
         path(
             f"admin/reports/page-types-usage/{results}",
             installation_wide_only(PageTypesUsageReportView.as_view(results_only=bool(results))),
+        )
+        for results in ["", "results/"]
+    ],
+    *[
+        path(
+            f"admin/reports/site-history/{results}",
+            never_cache(require_admin_access(SiteHistoryView.as_view(results_only=bool(results)))),
         )
         for results in ["", "results/"]
     ],
