@@ -9,6 +9,11 @@ from django.db.models import Q
 from wagtail.models import Page, Site
 
 
+def several_sites() -> bool:
+    """Whether the installation serves more than one municipality."""
+    return Site.objects.count() > 1
+
+
 def root_paths(site: Site, language_code: str | None = None) -> list[str]:
     """The url_paths of the site's home pages (in one language, or all)."""
     return [
@@ -43,6 +48,20 @@ def in_site(pages, site: Site | None, language_code: str | None = None):
     if not inside:
         return pages.none()
     return pages.filter(pk__in=Page.objects.filter(inside).values("pk"))
+
+
+def site_id_of(row) -> int | None:
+    """The one site a page or row belongs to: a page by its tree, a row by its `site` field
+    or by the page it belongs to (`owner_page()`, e.g. a registration's workshop); None for
+    the installation's rows and rows of no one site."""
+    if isinstance(row, Page):
+        return site_id_of_page(row)
+    if has_site_field(type(row)):
+        return row.site_id
+    if hasattr(row, "owner_page"):
+        page = row.owner_page()
+        return site_id_of_page(page) if page is not None else None
+    return None
 
 
 def site_id_of_page(page) -> int | None:

@@ -36,6 +36,8 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.utils.cache import patch_cache_control
 
+from ..sites import site_id_of
+
 logger = logging.getLogger(__name__)
 
 
@@ -124,7 +126,15 @@ def site_wide(request, name: str, compute, timeout: int = CHROME_SECONDS):
     """`compute()`, shared by all requests until the next visible change (not while
     developing: edited templates show at once; nor while the cache is down)."""
     version = request_version(request)
-    if version is None or settings.DEBUG:
+    if version is None:
+        return compute()
+    return remembered(version, name, compute, timeout)
+
+
+def remembered(version, name: str, compute, timeout: int = CHROME_SECONDS):
+    """`compute()`, kept under `version` and this process's start (computed anew while
+    developing)."""
+    if settings.DEBUG:
         return compute()
     key = f"portal:shared:{PROCESS}:{version}:{name}"
     stored = cache.get(key)
@@ -143,28 +153,13 @@ def invalidate(signal=None, instance=None, **kwargs) -> None:
     from wagtail.signals import page_slug_changed, post_page_move
 
     renamed = signal in (page_slug_changed, post_page_move)  # its links on other sites
-    site_id = None if renamed or instance is None else site_shown_on(instance)
+    # None (every site's pages) also for rows of no one site, e.g. topics, images, documents
+    site_id = None if renamed or instance is None else site_id_of(instance)
     if version_in_database():
         bump_database_version(site_id)
         return
     bump_version(site_id)
     transaction.on_commit(lambda: bump_version(site_id))
-
-
-def site_shown_on(instance) -> int | None:
-    """The one site whose pages can show `instance`; None: any site's."""
-    from wagtail.models import Page
-
-    from ..sites import has_site_field, site_id_of_page
-
-    if isinstance(instance, Page):
-        return site_id_of_page(instance)
-    if has_site_field(type(instance)):
-        return instance.site_id
-    if hasattr(instance, "owner_page"):
-        page = instance.owner_page()
-        return site_id_of_page(page) if page is not None else None
-    return None  # e.g. topics, images and documents: any site may show them
 
 
 def invalidate_on_change(model) -> None:
@@ -219,13 +214,11 @@ def site_of(request, installation_version: int) -> int | None:
     sites ever share one."""
     from wagtail.models import Site
 
-    key = f"portal:shared:{PROCESS}:{installation_version}:site-of:{request.get_host()}"
-    stored = None if settings.DEBUG else cache.get(key)
-    if stored is None:
+    def find():
         site = Site.find_for_request(request)
-        stored = (site.pk if site is not None else None,)
-        cache.set(key, stored, CHROME_SECONDS)
-    return stored[0]
+        return site.pk if site is not None else None
+
+    return remembered(installation_version, f"site-of:{request.get_host()}", find)
 
 
 def cache_key(request, version) -> str:

@@ -5,7 +5,7 @@ which pages and sites are within a user's reach once there are several municipal
 
 from wagtail.models import GroupPagePermission, PagePermissionTester, Site
 
-from ..sites import under_any
+from ..sites import several_sites, under_any
 from .publishing import may_publish_directly
 
 
@@ -41,7 +41,7 @@ def within_reach(user, pages):
     (everything for superusers, and everything while the installation has one site): with
     several municipalities in one installation, one site's staff never see another's pages
     in choosers and registration lists."""
-    if user.is_superuser or Site.objects.count() <= 1:
+    if user.is_superuser or not several_sites():
         return pages
     granted = GroupPagePermission.objects.filter(group__user=user)
     inside = under_any("path", granted.values_list("page__path", flat=True))
@@ -50,8 +50,15 @@ def within_reach(user, pages):
 
 def sites_within_reach(user) -> list[int] | None:
     """The ids of the sites whose home page the user holds page permissions on; None for
-    "every site" (superusers, and everyone while the installation has one site)."""
-    if user.is_superuser or Site.objects.count() <= 1:
+    "every site" (superusers, and everyone while the installation has one site). Asked once
+    per user object (a request's user), however many views, log models and checks ask."""
+    if not hasattr(user, "_portal_sites_within_reach"):
+        user._portal_sites_within_reach = find_sites_within_reach(user)
+    return user._portal_sites_within_reach
+
+
+def find_sites_within_reach(user) -> list[int] | None:
+    if user.is_superuser or not several_sites():
         return None
     granted = GroupPagePermission.objects.filter(group__user=user)
     inside = under_any("root_page__path", granted.values_list("page__path", flat=True))

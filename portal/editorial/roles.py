@@ -32,6 +32,7 @@ from wagtail.models import (
 )
 
 from ..models import PortalSettings
+from ..sites import several_sites
 from .tasks import FourEyesApprovalTask
 
 MEDIA_PERMISSIONS = [
@@ -156,7 +157,7 @@ def page_scope(site: Site | None, homes: list[Page]) -> list[Page]:
     """Where a site's roles get their page permissions: the root while the installation has
     one site (every language's tree), else the site's own home pages `homes`, so one
     municipality's staff never reach another's pages."""
-    if not is_municipality(site) and Site.objects.count() <= 1:
+    if not is_municipality(site) and not several_sites():
         return [Page.get_first_root_node()]
     return homes
 
@@ -166,7 +167,7 @@ def collection_for(site: Site | None) -> Collection:
     has one site, else a collection of the site's own (named after it), so that one
     municipality's staff never see or choose another's."""
     root = Collection.get_first_root_node()
-    if not is_municipality(site) and Site.objects.count() <= 1:
+    if not is_municipality(site) and not several_sites():
         return root
     site = site or Site.objects.get(is_default_site=True)
     portal_settings = PortalSettings.for_site(site)
@@ -197,10 +198,6 @@ def move_media_off_the_root(collection: Collection, log=print) -> None:
         moved = model.objects.filter(collection=root).update(collection=collection)
         if moved:
             log(f"Moved {moved} {model._meta.verbose_name_plural} into {collection.name}.")
-
-
-def several_sites() -> bool:
-    return Site.objects.count() > 1
 
 
 def model_permissions(role: Role, site: Site | None):

@@ -30,28 +30,21 @@ from .permissions import sites_within_reach, within_reach
 WORKING_ACTIONS = ["add", "change", "delete", "choose"]
 
 
-def reach_of(user) -> list[int] | None:
-    """sites_within_reach, asked once per user object (a request's user)."""
-    if not hasattr(user, "_portal_sites_within_reach"):
-        user._portal_sites_within_reach = sites_within_reach(user)
-    return user._portal_sites_within_reach
-
-
 def of_own_sites(user, rows, field: str = "site"):
     """`rows` (a queryset of a model with a site field) of the user's sites only."""
-    sites = reach_of(user)
+    sites = sites_within_reach(user)
     return rows if sites is None else rows.filter(**{f"{field}__in": sites})
 
 
 def is_within_reach(user, thing) -> bool:
     """Whether `thing` (a page, a row with a site field, an image or a document) belongs to
     one of the user's sites."""
-    if reach_of(user) is None:
+    if sites_within_reach(user) is None:
         return True
     if isinstance(thing, Page):
         return within_reach(user, Page.objects.filter(pk=thing.pk)).exists()
     if has_site_field(type(thing)):
-        return thing.site_id in reach_of(user)
+        return thing.site_id in sites_within_reach(user)
     if getattr(thing, "collection_id", None):
         policy = policy_registry.get_by_type(type(thing))
         return policy.user_has_any_permission_for_instance(user, WORKING_ACTIONS, thing)
@@ -65,19 +58,14 @@ class OwnSitesOnly:
 
     def get_object(self, *args, **kwargs):
         row = super().get_object(*args, **kwargs)
-        if (
-            row is not None
-            and not of_own_sites(
-                self.request.user, type(row)._default_manager.filter(pk=row.pk)
-            ).exists()
-        ):
+        if row is not None and not is_within_reach(self.request.user, row):
             raise Http404
         return row  # None: a create view
 
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
         choice = form.fields.get("site")
-        sites = reach_of(self.request.user)
+        sites = sites_within_reach(self.request.user)
         if choice is not None and sites is not None:
             choice.queryset = choice.queryset.filter(pk__in=sites)
             choice.required = True
@@ -160,7 +148,7 @@ def installation_wide_only(view):
 
     @functools.wraps(view)
     def guarded(request, *args, **kwargs):
-        if reach_of(request.user) is not None:
+        if sites_within_reach(request.user) is not None:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -174,7 +162,7 @@ class NamesOnlyWhatIsWithinReach:
 
     def get_actionable_objects(self):
         objects, without_access = super().get_actionable_objects()
-        if reach_of(self.request.user) is None:
+        if sites_within_reach(self.request.user) is None:
             return objects, without_access
 
         def own(things):

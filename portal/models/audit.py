@@ -14,18 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseLogEntry
 from wagtail.models.audit_log import BaseLogEntryManager
 
-from ..sites import has_site_field, site_id_of_page
+from ..sites import has_site_field, site_id_of
 from .site import PortalSettings, site_field
 
 WORKING_ACTIONS = ["add", "change", "delete", "view", "choose"]
 
 
 def owning_site_id(instance) -> int | None:
-    if has_site_field(type(instance)):
-        return instance.site_id
-    if hasattr(instance, "owner_page"):
-        page = instance.owner_page()
-        return site_id_of_page(page) if page is not None else None
+    """site_id_of, and for images and documents the site whose collection holds them."""
+    if has_site_field(type(instance)) or hasattr(instance, "owner_page"):
+        return site_id_of(instance)
     if getattr(instance, "collection_id", None):
         site = PortalSettings.site_of_collection(instance.collection)
         return site.pk if site is not None else None
