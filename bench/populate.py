@@ -29,7 +29,13 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Locale  # noqa: E402
 
-from events.models import EventFormat, EventIndexPage, EventPage, EventSpeaker  # noqa: E402
+from events.models import (  # noqa: E402
+    EventFormat,
+    EventIndexPage,
+    EventPage,
+    EventSpeaker,
+    Venue,
+)
 from home.models import ContentPage, HomePage  # noqa: E402
 from labs.models import (  # noqa: E402
     ActorIndexPage,
@@ -153,6 +159,17 @@ def populate(scale: float, seed: int = 7):
         translate_to_english(lab, english, title=f"Lab {number:04d}")
         labs.append(lab)
 
+    venues = [
+        Venue.objects.create(
+            site=builder.site,
+            locale=home.locale,
+            name=f"Stadtteilzentrum {city}",
+            street_address="Marktplatz 1",
+            postal_code=f"{44100 + position:05d}",
+            locality=city,
+        )
+        for position, city in enumerate(CITIES)
+    ]
     today = timezone.localdate()
     events = int(EVENTS_AT_SCALE_1 * scale)
     for number in range(events):
@@ -172,7 +189,7 @@ def populate(scale: float, seed: int = 7):
                 event_format=rng.choice(list(EventFormat)).value,
                 hero_image=rng.choice(pictures),
                 hero_image_decorative=True,
-                venue_name=f"Stadtteilzentrum {rng.choice(CITIES)}",
+                venue=rng.choice(venues),
                 target_audience="Verwaltung, Zivilgesellschaft und Politik",
                 teaser=f"Eine Werkstatt zu {german_topic} im Quartier.",
                 body=paragraphs(

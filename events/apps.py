@@ -12,10 +12,14 @@ class EventsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published
 
-        from .models import EventPage, Registration
+        from portal.delivery.cache import invalidate_on_change
+
+        from .models import EventPage, Registration, Venue
 
         page_published.connect(fill_seats_after_publish, sender=EventPage)
         page_published.connect(record_calendar_change, sender=EventPage)
+        invalidate_on_change(Venue)
+        post_save.connect(venue_changed, sender=Venue, dispatch_uid="venue-changed")
         for signal in (post_save, post_delete):
             signal.connect(
                 refresh_pages_when_seats_change,
@@ -43,6 +47,20 @@ def record_calendar_change(sender, instance, **kwargs):
     from .feeds import record_calendar_change as record
 
     record(instance)
+
+
+def venue_changed(sender, instance, **kwargs):
+    """A venue is live as it is saved: the workshops there tell calendars of their new place
+    (raised SEQUENCE) and are found by it in search."""
+    from wagtail.search.index import insert_or_update_object
+
+    from .feeds import record_calendar_change as record
+    from .models import EventPage
+
+    events = EventPage.objects.live().filter(venue__translation_key=instance.translation_key)
+    for event in events.select_related("locale"):
+        record(event)
+        insert_or_update_object(event)
 
 
 def fill_seats_after_publish(sender, instance, **kwargs):

@@ -22,6 +22,7 @@ from .models import (
     Registration,
     RegistrationMode,
     RegistrationStatus,
+    Venue,
 )
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -80,9 +81,47 @@ SERIES = {
     ],
 }
 
+# Venues: the name as a (de, en) pair, the postal address and, where known, coordinates
+# (typed in, as editors do; Lindental's are left empty).
+VENUES = {
+    "nordstadt": {
+        "name": ("Quartierswerkstatt Nordstadt", "Nordstadt neighbourhood workshop"),
+        "street_address": "Musterstraße 12",
+        "postal_code": "44147",
+        "locality": "Dortmund",
+        "region": "Nordrhein-Westfalen",
+        "latitude": "51.523600",
+        "longitude": "7.459800",
+    },
+    "rathaus-dortmund": {
+        "name": ("Rathaus Dortmund", "Dortmund City Hall"),
+        "street_address": "Friedensplatz 1",
+        "postal_code": "44135",
+        "locality": "Dortmund",
+        "region": "Nordrhein-Westfalen",
+        "latitude": "51.512200",
+        "longitude": "7.466000",
+    },
+    "oelberg": {
+        "name": ("Stadtteiltreff Ölberg", "Ölberg community centre"),
+        "street_address": "Beispielweg 3",
+        "postal_code": "42105",
+        "locality": "Wuppertal",
+        "region": "Nordrhein-Westfalen",
+        "latitude": "51.262800",
+        "longitude": "7.140000",
+    },
+    "rathaus-lindental": {
+        "name": ("Rathaus Lindental", "Lindental town hall"),
+        "street_address": "Am Lindenplatz 1",
+        "postal_code": "99999",
+        "locality": "Lindental",
+    },
+}
+
 NORDSTADT = {
-    "venue_name": ("Quartierswerkstatt Nordstadt", "Nordstadt neighbourhood workshop"),
-    "venue_address": ("Musterstraße 12\n44147 Dortmund", "Musterstraße 12\n44147 Dortmund"),
+    "venue": "nordstadt",
+    "room": ("Werkstattraum, Erdgeschoss", "Workshop room, ground floor"),
 }
 
 # Workshops: texts as (de, en) pairs; "day" as (the day it counts from, days after it) and
@@ -98,8 +137,8 @@ PARTS = [
             "Was ist ein Kommunales Labor sozialer Innovation, und wozu braucht eine Stadt es?",
             "What is a municipal lab of social innovation, and why does a city need one?",
         ),
-        "venue_name": ("Rathaus Dortmund, Bürgersaal", "Dortmund City Hall, citizens' hall"),
-        "venue_address": ("Friedensplatz 1\n44135 Dortmund", "Friedensplatz 1\n44135 Dortmund"),
+        "venue": "rathaus-dortmund",
+        "room": ("Bürgersaal", "Citizens' hall"),
         "event_format": EventFormat.IN_PERSON,
     },
     {
@@ -182,8 +221,7 @@ PARTS = [
             "Vom Konzept zum arbeitenden Labor: Räume, Rollen und erste Vorhaben.",
             "From concept to working lab: rooms, roles and first projects.",
         ),
-        "venue_name": ("Stadtteiltreff Ölberg", "Ölberg community centre"),
-        "venue_address": ("Beispielweg 3\n42105 Wuppertal", "Beispielweg 3\n42105 Wuppertal"),
+        "venue": "oelberg",
         "event_format": EventFormat.IN_PERSON,
         "organiser": "stadt-wuppertal-quartiersentwicklung",
         "registration_mode": RegistrationMode.EXTERNAL,
@@ -251,8 +289,8 @@ LINDENTAL_EVENT = {
     ),
     "day": ("today", 30),
     "hours": (18, 21),
-    "venue_name": ("Rathaus Lindental, Ratssaal", "Lindental town hall, council chamber"),
-    "venue_address": ("Am Lindenplatz 1\n99999 Lindental", "Am Lindenplatz 1\n99999 Lindental"),
+    "venue": "rathaus-lindental",
+    "room": ("Ratssaal", "Council chamber"),
     "event_format": EventFormat.IN_PERSON,
     "registration_mode": RegistrationMode.BUILT_IN,
     "capacity": 20,
@@ -264,8 +302,7 @@ TEXT_FIELDS = (
     "title",
     "slug",
     "teaser",
-    "venue_name",
-    "venue_address",
+    "room",
     "online_note",
     "target_audience",
     "cost_note",
@@ -325,6 +362,7 @@ def event_page(builder, event: dict, days: dict) -> EventPage:
     start_hour, end_hour = event["hours"]
     return EventPage(
         **{field: t.pair(*event[field]) for field in TEXT_FIELDS if field in event},
+        venue=venue(builder, event["venue"]) if "venue" in event else None,
         **{field: event[field] for field in PLAIN_FIELDS if field in event},
         start=at(day, start_hour),
         end=at(day, end_hour),
@@ -346,6 +384,13 @@ def event_page(builder, event: dict, days: dict) -> EventPage:
         ],
         related_labs=[labs[slug] for slug in event.get("labs", [])],
     )
+
+
+def venue(builder, key: str) -> Venue:
+    """The site's venue (in German, translated), created on first use."""
+    fields = dict(VENUES[key])
+    name = builder.texts.pair(*fields.pop("name"))
+    return builder.snippet(Venue, {"site": builder.site, "name": name}, **fields)
 
 
 DEMO_PARTICIPANTS = [

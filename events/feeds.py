@@ -11,26 +11,37 @@ import icalendar
 from django.contrib.syndication.views import Feed
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
+from labs.models import ActorPage
 from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter
 from portal.formats import html_text, plain_text, single_line
+from portal.translation import localize
 
-from .models import CalendarEntry, EventFormat, EventPage, EventStatus
+from .models import CalendarEntry, EventFormat, EventPage, EventSeriesPage, EventStatus
+from .places import attach_places, location_lines, location_text
+
+
+def in_utc(moment: datetime.datetime) -> str:
+    """The same text for the same instant, whatever time zone it was read in."""
+    return moment.astimezone(datetime.UTC).isoformat()
 
 
 def shown_in_calendars(event) -> str:
-    """A digest of what calendar programs show of a workshop."""
+    """A digest of what calendar programs show of a workshop (its place in its language)."""
+    attach_places([event], event.locale.language_code)
     shown = [
         event.title,
-        event.start.astimezone(datetime.UTC).isoformat(),  # the same for every representation
-        event.end.astimezone(datetime.UTC).isoformat(),
+        in_utc(event.start),
+        in_utc(event.end),
         event.all_day,
-        event.venue_name,
-        event.venue_address,
+        location_text(event),
+        str(event.place.latitude) if event.place else "",
+        str(event.place.longitude) if event.place else "",
         event.status,
     ]
     return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
@@ -47,7 +58,12 @@ def record_calendar_change(event) -> None:
         )
         digest = shown_in_calendars(event)
         before = entry.shown.get(language)
+        if entry.start is not None and entry.start != event.start:
+            earlier = [when for when in entry.previous_starts if when != in_utc(event.start)]
+            entry.previous_starts = [*earlier, in_utc(entry.start)]
+        entry.start = event.start
         if before == digest:
+            entry.save(update_fields=["start", "previous_starts"])
             return
         if before is not None:
             entry.sequence += 1
@@ -56,7 +72,9 @@ def record_calendar_change(event) -> None:
         entry.save()
 
 
-def ical_event(event, host: str, url: str, entry=None) -> icalendar.Event:
+def ical_event(event, host: str, url: str, entry=None, organiser=None) -> icalendar.Event:
+    """One workshop (its place and series attached) as a calendar event; `organiser` is
+    (name, e-mail address) or None."""
     component = icalendar.Event()
     component.add("uid", f"{event.translation_key}@{host}")
     component.add("dtstamp", timezone.now())  # when this file was made
@@ -64,7 +82,9 @@ def ical_event(event, host: str, url: str, entry=None) -> icalendar.Event:
     changed = entry.changed_at if entry else event.last_published_at
     if changed:
         component.add("last-modified", changed)
-    component.add("categories", [str(EventFormat(event.event_format).label)])
+    series = getattr(event, "series", None)
+    categories = [str(EventFormat(event.event_format).label), series.title if series else ""]
+    component.add("categories", [single_line(name) for name in categories if name])
     if event.all_day:
         start = timezone.localtime(event.start).date()
         end = event.last_day + datetime.timedelta(days=1)  # DTEND of a date is exclusive
@@ -76,13 +96,47 @@ def ical_event(event, host: str, url: str, entry=None) -> icalendar.Event:
     component.add("summary", single_line(event.title))
     if event.teaser:
         component.add("description", plain_text(event.teaser))
-    lines = [event.venue_name, *plain_text(event.venue_address).splitlines()]
-    location = ", ".join(part for part in map(single_line, lines) if part)
+    location = ", ".join(map(single_line, location_lines(event)))
     if location:
         component.add("location", location)
+    if event.place is not None and event.place.has_coordinates:
+        component.add("geo", (float(event.place.latitude), float(event.place.longitude)))
+    if organiser is not None:
+        name, address = organiser
+        component.add("organizer", icalendar.vCalAddress(f"mailto:{address}"))
+        component["organizer"].params["cn"] = icalendar.vText(single_line(name))
     component.add("url", url)
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     return component
+
+
+def organisers_of(events, site) -> dict:
+    """{event pk: (public name, address)} of the organisers calendar programs show: the
+    organising actor's name (in the reader's language) or the municipality's, with the
+    site's public contact address; none without such an address (ORGANIZER needs one)."""
+    from portal.models import PortalSettings, SiteTexts
+
+    address = PortalSettings.for_site(site).contact_email if site else ""
+    if not address:
+        return {}
+    actors = localize(
+        [event.organiser for event in events if event.organiser_id],
+        queryset=ActorPage.objects.live().public(),
+    )
+    names = {actor.translation_key: actor.title for actor in actors if actor}
+
+    @functools.cache
+    def municipality():
+        texts = SiteTexts.for_language(translation.get_language(), site)
+        return texts.municipality or texts.site_name
+
+    return {
+        event.pk: (
+            names.get(getattr(event.organiser, "translation_key", None)) or municipality(),
+            address,
+        )
+        for event in events
+    }
 
 
 def transitions(zone: zoneinfo.ZoneInfo, year: int) -> list[dict]:
@@ -195,9 +249,10 @@ def add_zone_part(component, at, offset_from, change: dict, rule: dict | None = 
     component.add_component(part)
 
 
-def build_calendar(events, name: str, host: str, url_of) -> bytes:
-    """An iCalendar file; `url_of(event)` gives each event's absolute address. UIDs use the
-    translation key and host, so both languages' files describe the same event."""
+def build_calendar(events, name: str, host: str, url_of, site=None) -> bytes:
+    """An iCalendar file of the site's `events`; `url_of(event)` gives each event's absolute
+    address. UIDs use the translation key and host, so both languages' files describe the
+    same event."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//KoSI-Lab Portal//Workshops//DE")
     calendar.add("version", "2.0")
@@ -205,13 +260,15 @@ def build_calendar(events, name: str, host: str, url_of) -> bytes:
     calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
     years = set()
-    events = list(events)
+    events = attach_places(with_series(events))
     entries = CalendarEntry.objects.in_bulk(
         [event.translation_key for event in events], field_name="event_key"
     )
+    organisers = organisers_of(events, site)
     for event in events:
         entry = entries.get(event.translation_key)
-        calendar.add_component(ical_event(event, host, url_of(event), entry))
+        component = ical_event(event, host, url_of(event), entry, organisers.get(event.pk))
+        calendar.add_component(component)
         if not event.all_day:
             years |= {timezone.localtime(event.start).year, timezone.localtime(event.end).year}
     if years:
@@ -220,12 +277,24 @@ def build_calendar(events, name: str, host: str, url_of) -> bytes:
     return calendar.to_ical()
 
 
+def with_series(events) -> list:
+    """`events` (a queryset or list), each with its series page (or None), in one query."""
+    from .selectors import attach_series
+
+    events = list(events)
+    parents = {event.path[: -EventPage.steplen] for event in events}
+    # live is enough: a restricted series' parts are not public either, so not here
+    series = EventSeriesPage.objects.live().filter(path__in=parents)
+    return attach_series(events, series)
+
+
 def calendar_response(events, request, name: str, filename: str) -> HttpResponse:
     content = build_calendar(
         events,
         name,
         host=urlsplit(absolute_url(request, "/")).hostname,
         url_of=lambda event: absolute_url(request, event.get_url(request)),
+        site=Site.find_for_request(request),
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -238,6 +307,7 @@ def event_calendar(event, request):
 
 def series_calendar(series, request):
     events = EventPage.objects.live().public().child_of(series).order_by("start")
+    events = events.select_related("organiser")
     return calendar_response(events, request, series.title, f"{series.slug}.ics")
 
 
@@ -253,6 +323,7 @@ def directory_calendar(index, request):
     """All workshops of the directory, filtered like the listing."""
     events = EventPage.objects.live().public().descendant_of(index).order_by("start")
     events = filtered(index, events, request).defer_streamfields()  # no body in a calendar
+    events = events.select_related("organiser")
     return calendar_response(events, request, index.title, f"{index.slug}.ics")
 
 
@@ -283,7 +354,7 @@ class UpcomingEventsFeed(Feed):
 
     def items(self, index):
         events = EventPage.objects.live().public().descendant_of(index).upcoming()
-        return filtered(index, events, self.request)[:50]
+        return attach_places(filtered(index, events, self.request)[:50])
 
     def item_title(self, event):
         if event.status == EventStatus.CANCELLED:
@@ -291,8 +362,15 @@ class UpcomingEventsFeed(Feed):
         return event.title
 
     def item_description(self, event):
-        # Atom1Feed writes it as <summary type="html">: feed readers render it as HTML
-        return html_text(event.teaser)
+        """The teaser, then when and where (Atom1Feed writes it as <summary type="html">:
+        feed readers render it as HTML)."""
+        from .templatetags.event_tags import event_when
+
+        facts = [_("When: %(when)s") % {"when": event_when(event)}]
+        if location_lines(event):
+            facts.append(_("Where: %(place)s") % {"place": location_text(event)})
+        paragraphs = [html_text(event.teaser), "<br>".join(map(html_text, facts))]
+        return "".join(f"<p>{text}</p>" for text in paragraphs if text)
 
     def item_link(self, event):
         return absolute_url(self.request, event.get_url(self.request))

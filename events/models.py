@@ -4,6 +4,8 @@ import datetime
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,13 +15,13 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, PageManager, PageQuerySet, TranslatableMixin
+from wagtail.models import Locale, Orderable, PageManager, PageQuerySet, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from labs.models import ActorPage, LabPage
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage, HeroImageMixin, goals_field, image_field
+from portal.models import BasePage, HeroImageMixin, goals_field, image_field, site_field
 from portal.sites import in_site
 from portal.translation import live_in_language
 
@@ -41,6 +43,127 @@ class RegistrationMode(models.TextChoices):
     NONE = "none", _("No registration")
     EXTERNAL = "external", _("External registration page")
     BUILT_IN = "built_in", _("Registration form on this page")
+
+
+class Country(models.TextChoices):
+    """Where a municipality's workshops take place: Germany and its neighbours."""
+
+    GERMANY = "DE", _("Germany")
+    AUSTRIA = "AT", _("Austria")
+    SWITZERLAND = "CH", _("Switzerland")
+    NETHERLANDS = "NL", _("Netherlands")
+    BELGIUM = "BE", _("Belgium")
+    LUXEMBOURG = "LU", _("Luxembourg")
+    FRANCE = "FR", _("France")
+    DENMARK = "DK", _("Denmark")
+    POLAND = "PL", _("Poland")
+    CZECHIA = "CZ", _("Czechia")
+
+
+def default_locale():
+    """Workshops link the German venue; other languages show its translation."""
+    return {"locale": Locale.get_default()}
+
+
+class Venue(TranslatableMixin, models.Model):
+    """A place where workshops happen, entered once and chosen by each workshop there. Its
+    name is translated; the postal address is the same in every language."""
+
+    site = site_field(null=False, blank=False)
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Rathaus, Bürgersaal"))
+    street_address = models.CharField(
+        _("street and number"), max_length=200, blank=True, help_text=_("e.g. Friedensplatz 1")
+    )
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    locality = models.CharField(_("town or city"), max_length=120, blank=True)
+    region = models.CharField(
+        _("federal state"), max_length=120, blank=True, help_text=_("e.g. Nordrhein-Westfalen")
+    )
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.GERMANY
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Optional, e.g. 51.513587 (for calendars and maps; typed in, not looked up)."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Optional, e.g. 7.465298"),
+    )
+    address_to_check = models.TextField(
+        _("address to check"),
+        blank=True,
+        help_text=_(
+            "The address as it was entered before venues had fields of their own, where it "
+            "could not be read into them. Fill in the fields above, then empty this one."
+        ),
+    )
+
+    panels = [
+        FieldPanel("site"),
+        FieldPanel("name"),
+        FieldPanel("address_to_check"),
+        FieldPanel("street_address"),
+        FieldRowPanel([FieldPanel("postal_code"), FieldPanel("locality")]),
+        FieldRowPanel([FieldPanel("region"), FieldPanel("country")]),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+    ]
+    translatable_fields = [
+        TranslatableField("name"),
+        *(
+            SynchronizedField(name, overridable=False)
+            for name in (
+                "site",
+                "street_address",
+                "postal_code",
+                "locality",
+                "region",
+                "country",
+                "latitude",
+                "longitude",
+                "address_to_check",
+            )
+        ),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return ", ".join(part for part in (self.name, self.locality) if part)
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": _("Enter both latitude and longitude, or neither.")}
+            )
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def town_line(self) -> str:
+        return " ".join(part for part in (self.postal_code, self.locality) if part)
+
+    def address_lines(self) -> list[str]:
+        """The postal address as written on an envelope (the country only when abroad)."""
+        lines = [self.street_address, self.town_line]
+        if self.country != Country.GERMANY:
+            lines.append(str(Country(self.country).label))
+        return [line for line in lines if line] or self.address_to_check.splitlines()
 
 
 class EventPageQuerySet(PageQuerySet):
@@ -217,8 +340,21 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
         blank=True,
         help_text=_("Its number within the series, e.g. 2 for the second workshop."),
     )
-    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
-    venue_address = models.TextField(_("venue address"), blank=True)
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # Wagtail names its uses before deleting it
+        related_name="events",
+        limit_choices_to=default_locale,
+    )
+    room = models.CharField(
+        _("room or floor"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where in the venue, e.g. Raum 2.14, 2. Etage."),
+    )
     online_note = models.TextField(
         _("online access"),
         blank=True,
@@ -283,8 +419,8 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("venue_name"),
-                FieldPanel("venue_address"),
+                FieldPanel("venue"),
+                FieldPanel("room"),
                 FieldPanel("online_note"),
                 FieldPanel("online_url"),
             ],
@@ -310,8 +446,15 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
     ]
     search_fields = [
         *BasePage.search_fields,
-        index.SearchField("venue_name"),
-        index.SearchField("venue_address", boost=1.5),  # the city
+        index.SearchField("room"),
+        index.RelatedFields(
+            "venue",
+            [
+                index.SearchField("name"),
+                index.SearchField("street_address"),
+                index.SearchField("locality", boost=1.5),  # the city
+            ],
+        ),
         index.SearchField("target_audience"),
         index.SearchField("body"),
         index.RelatedFields(
@@ -324,7 +467,7 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
     # German page's; translators cannot change them.
     override_translatable_fields = [
         SynchronizedField(name, overridable=False)
-        for name in ("registration_mode", "capacity", "registration_deadline")
+        for name in ("registration_mode", "capacity", "registration_deadline", "venue")
     ]
     parent_page_types = ["events.EventIndexPage", "events.EventSeriesPage"]
     subpage_types = []
@@ -524,6 +667,10 @@ class CalendarEntry(models.Model):
     # {language: digest of what a calendar shows}, to tell such changes from other edits
     shown = models.JSONField(default=dict)
     changed_at = models.DateTimeField()
+    # The start last published, and the earlier ones it was moved from (search engines show
+    # a rescheduled event with its previous dates)
+    start = models.DateTimeField(null=True)
+    previous_starts = models.JSONField(default=list)
 
     class Meta:
         default_permissions = ()

@@ -30,6 +30,7 @@ from .models import (
     RegistrationMode,
     RegistrationStatus,
 )
+from .places import attach_places, location_text
 
 logger = logging.getLogger(__name__)
 
@@ -479,6 +480,7 @@ def mail_person(registration: Registration, kind: str) -> None:
             # put their own words into a mail from the city.
             "greet_by_name": registration.status != RegistrationStatus.PENDING,
             "page": page,
+            "place": location_text(attach_places([page])[0]),
             "page_url": page.get_full_url(),
             "paragraphs": [str(text) % values for text in mail["paragraphs"]],
             "action_url": link_url(page, registration, action[0]) if action else "",
@@ -511,7 +513,8 @@ def _calendar_for(page: EventPage) -> bytes:
     from .feeds import build_calendar
 
     url = page.get_full_url()
-    return build_calendar([page], page.title, urlsplit(url).hostname or "", lambda _page: url)
+    host = urlsplit(url).hostname or ""
+    return build_calendar([page], page.title, host, lambda _page: url, page.get_site())
 
 
 # Retention and data-subject requests ------------------------------------------------

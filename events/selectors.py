@@ -3,6 +3,7 @@
 Fixed query counts whatever the number of events or speakers (tests pin them).
 """
 
+import datetime
 import re
 
 from django.db.models import Count
@@ -15,12 +16,14 @@ from labs.models import ActorPage, LabPage
 from labs.selectors import lab_facet
 from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter, Facet, Option, paginate
-from portal.images import CARD_IMAGE, SHARE_IMAGE, SPEAKER_PHOTO, with_renditions
+from portal.images import CARD_IMAGE, SPEAKER_PHOTO, with_renditions
+from portal.templatetags.portal_tags import site_texts_of
 from portal.translation import localize
 
 from . import registration as registrations
 from .forms import RegistrationForm
-from .models import EventFormat, EventPage, EventSeriesPage
+from .models import CalendarEntry, EventFormat, EventPage, EventSeriesPage
+from .places import attach_places, location_lines
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -129,12 +132,12 @@ def event_directory(index, request) -> dict:
     directory.count_options(events)
     results = with_renditions(directory.apply(events), "hero_image", CARD_IMAGE)
     page = paginate(request, results)
-    page.object_list = attach_series(list(page.object_list), series_pages)
+    page.object_list = attach_places(attach_series(list(page.object_list), series_pages))
     return {"directory": directory, "events": page, "showing_past": past}
 
 
 def series_details(series, request) -> dict:
-    parts = list(
+    parts = attach_places(
         EventPage.objects.live().public().child_of(series).order_by("part_number", "start")
     )
     return {"parts": parts, "structured_data": series_structured_data(series, parts, request)}
@@ -179,11 +182,17 @@ def event_details(event, request, form=None, notice="") -> dict:
     labs = localize(
         list(event.related_labs.order_by("pk")), queryset=LabPage.objects.live().public()
     )
+    attach_places([event])
     registration = registration_panel(event, form, notice)
-    structured_data = event_structured_data(event, speaker_rows, organiser, request)
-    if registration and registration["availability"].capacity is not None:
-        structured_data["maximumAttendeeCapacity"] = registration["availability"].capacity
-        structured_data["remainingAttendeeCapacity"] = registration["availability"].seats_left
+    previous_starts = previous_starts_of(event)
+    structured_data = event_structured_data(
+        event,
+        request,
+        speakers=speaker_rows,
+        organiser=organiser,
+        availability=registration["availability"] if registration else None,
+        previous_starts=previous_starts,
+    )
     return {
         "series": series,
         "part_count": max((part.part_number or 0 for part in parts), default=0),
@@ -195,6 +204,8 @@ def event_details(event, request, form=None, notice="") -> dict:
         "organiser": organiser,
         "labs": [lab for lab in labs if lab],
         "agenda": list(event.agenda_items.order_by("sort_order", "time", "pk")),
+        "place_lines": location_lines(event),
+        "previous_starts": previous_starts,
         "structured_data": structured_data,
         "registration": registration,
         # shown on its own where the event has no registration section
@@ -202,10 +213,19 @@ def event_details(event, request, form=None, notice="") -> dict:
     }
 
 
+def previous_starts_of(event) -> list[datetime.datetime]:
+    """The starts the workshop was published with before it was moved, oldest first."""
+    entry = CalendarEntry.objects.filter(event_key=event.translation_key).first()
+    if entry is None:
+        return []
+    return [datetime.datetime.fromisoformat(when) for when in entry.previous_starts]
+
+
 def upcoming(home, limit=3):
     """The next workshops under `home` (one site's home page in one language)."""
     events = EventPage.objects.live().public().descendant_of(home).upcoming()
-    return list(with_renditions(events, "hero_image", CARD_IMAGE)[:limit])
+    events = with_renditions(events, "hero_image", CARD_IMAGE)
+    return attach_places(events[:limit])
 
 
 def upcoming_for_lab(lab, limit=5):
@@ -229,67 +249,154 @@ EVENT_STATUSES = {
     "postponed": "https://schema.org/EventPostponed",
     "moved_online": "https://schema.org/EventMovedOnline",
 }
+RESCHEDULED = "https://schema.org/EventRescheduled"
+# Search engines show an event's picture cropped to these shapes (16:9 and 1:1)
+STRUCTURED_DATA_IMAGES = ("fill-1200x675|format-jpeg", "fill-1200x1200|format-jpeg")
+# Fewer free seats than this (or than a fifth of all) count as "limited availability"
+FEW_SEATS = 5
 
 
-def event_structured_data(event, speakers, organiser, request) -> dict:
+def event_structured_data(
+    event, request, *, speakers=(), organiser=None, availability=None, previous_starts=()
+) -> dict:
+    """schema.org Event of a workshop page, with what search engines' event guidelines ask
+    for (event.place attached)."""
     url = absolute_url(request, event.get_url(request))
-    locations = []
-    if event.event_format in (EventFormat.IN_PERSON, EventFormat.HYBRID) or event.venue_name:
-        locations.append(
-            {
-                "@type": "Place",
-                "name": event.venue_name,
-                "address": {
-                    "@type": "PostalAddress",
-                    "streetAddress": event.venue_address.replace("\n", ", "),
-                },
-            }
-        )
-    if event.event_format in (EventFormat.ONLINE, EventFormat.HYBRID):
-        locations.append({"@type": "VirtualLocation", "url": event.online_url or url})
     data = {
         "@context": "https://schema.org",
+        **event_summary(event, request, url),
+        "description": event.teaser,
+        "isAccessibleForFree": not event.cost_note,
+        "inLanguage": translation.get_language(),
+        "organizer": organizer_data(organiser, request),
+        "offers": offer_data(event, availability, url),
+    }
+    if event.status == "scheduled" and previous_starts:
+        data["eventStatus"] = RESCHEDULED
+    if previous_starts:
+        data["previousStartDate"] = [
+            timezone.localtime(when).isoformat() for when in previous_starts
+        ]
+    if speakers:
+        data["performer"] = [performer_data(speaker, request) for speaker in speakers]
+    if event.hero_image:
+        renditions = event.hero_image.get_renditions(*STRUCTURED_DATA_IMAGES)
+        data["image"] = [absolute_url(request, renditions[spec].url) for spec in renditions]
+    if availability is not None and availability.capacity is not None:
+        data["maximumAttendeeCapacity"] = availability.capacity
+        data["remainingAttendeeCapacity"] = availability.seats_left
+    return data
+
+
+def event_summary(event, request, url=None) -> dict:
+    """What a workshop is, when and where: the whole of a series' sub-events."""
+    return {
         "@type": "Event",
         "name": event.title,
-        "description": event.teaser,
-        "url": url,
+        "url": url or absolute_url(request, event.get_url(request)),
         "startDate": timezone.localtime(event.start).isoformat(),
         "endDate": timezone.localtime(event.end).isoformat(),
         "eventStatus": EVENT_STATUSES[event.status],
         "eventAttendanceMode": ATTENDANCE_MODES[event.event_format],
-        "location": locations,
-        "performer": [
-            {"@type": "Person", "name": speaker.name, "affiliation": speaker.organisation}
-            for speaker in speakers
-        ],
-        "isAccessibleForFree": not event.cost_note,
-        "inLanguage": translation.get_language(),
+        "location": location_data(event, url or absolute_url(request, event.get_url(request))),
     }
+
+
+def location_data(event, url) -> list[dict]:
+    locations = []
+    place = event.place
+    if place is not None:
+        address = {
+            "@type": "PostalAddress",
+            "streetAddress": place.street_address,
+            "postalCode": place.postal_code,
+            "addressLocality": place.locality,
+            "addressRegion": place.region,
+            "addressCountry": place.country,
+        }
+        location = {
+            "@type": "Place",
+            "name": ", ".join(part for part in (place.name, event.room) if part),
+            "address": {key: value for key, value in address.items() if value},
+        }
+        if place.has_coordinates:
+            location["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(place.latitude),
+                "longitude": float(place.longitude),
+            }
+        locations.append(location)
+    if event.event_format in (EventFormat.ONLINE, EventFormat.HYBRID):
+        locations.append({"@type": "VirtualLocation", "url": event.online_url or url})
+    return locations
+
+
+def organizer_data(organiser, request) -> dict:
+    """The organising actor, or else the municipality that runs the site."""
     if organiser is not None:
-        data["organizer"] = {
-            "@type": "Organization",
+        kind = "Person" if organiser.kind == "person" else "Organization"
+        return {
+            "@type": kind,
             "name": organiser.title,
             "url": absolute_url(request, organiser.get_url(request)),
         }
-    if event.hero_image:
-        data["image"] = event.hero_image.get_rendition(SHARE_IMAGE).full_url
-    return data
+    texts = site_texts_of(request)
+    return {
+        "@type": "Organization",
+        "name": texts.municipality or texts.site_name,
+        "url": absolute_url(request, "/"),
+    }
+
+
+def performer_data(speaker, request) -> dict:
+    person = {"@type": "Person", "name": speaker.name}
+    if speaker.role:
+        person["jobTitle"] = speaker.role
+    actor = speaker.actor_page
+    if actor is not None and actor.kind == "person":
+        person["url"] = absolute_url(request, actor.get_url(request))
+    if speaker.organisation:
+        person["affiliation"] = {"@type": "Organization", "name": speaker.organisation}
+        if actor is not None and actor.kind != "person":
+            person["affiliation"]["url"] = absolute_url(request, actor.get_url(request))
+    return person
+
+
+def offer_data(event, availability, url) -> dict:
+    """How to take part: free or not, where to register, while seats last."""
+    offer = {"@type": "Offer", "url": url}
+    if event.first_published_at:  # registration opens when the workshop is announced
+        offer["validFrom"] = timezone.localtime(event.first_published_at).isoformat()
+    if event.registration_mode == "external" and event.registration_url:
+        offer["url"] = event.registration_url
+    elif availability is not None:
+        offer["url"] = f"{url}#registration"
+        offer["validThrough"] = timezone.localtime(registrations.deadline(event)).isoformat()
+    if not event.cost_note:
+        offer.update(price=0, priceCurrency="EUR")
+    else:
+        offer["description"] = event.cost_note
+    offer["availability"] = "https://schema.org/InStock"
+    seats = availability.seats_left if availability is not None else None
+    if seats == 0:
+        offer["availability"] = "https://schema.org/SoldOut"
+    elif seats is not None and (seats < FEW_SEATS or seats * 5 < availability.capacity):
+        offer["availability"] = "https://schema.org/LimitedAvailability"
+    return offer
 
 
 def series_structured_data(series, parts, request) -> dict:
-    return {
+    """schema.org EventSeries with each part as a sub-event (parts' places attached)."""
+    data = {
         "@context": "https://schema.org",
         "@type": "EventSeries",
         "name": series.title,
         "description": series.teaser,
         "url": absolute_url(request, series.get_url(request)),
-        "subEvent": [
-            {
-                "@type": "Event",
-                "name": part.title,
-                "startDate": timezone.localtime(part.start).isoformat(),
-                "url": absolute_url(request, part.get_url(request)),
-            }
-            for part in parts
-        ],
+        "organizer": organizer_data(None, request),
+        "subEvent": [event_summary(part, request) for part in parts],
     }
+    if parts:
+        data["startDate"] = timezone.localtime(min(part.start for part in parts)).isoformat()
+        data["endDate"] = timezone.localtime(max(part.end for part in parts)).isoformat()
+    return data

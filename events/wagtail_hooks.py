@@ -1,16 +1,79 @@
+import django_filters
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.editorial.site_scope import SiteOwnedViewSet
 from portal.models import SiteLogEntry
 from portal.sites import language_home_path
 
 from . import admin_views
-from .models import EventIndexPage, EventPage, Registration, RegistrationMode, RegistrationStatus
+from .models import (
+    EventIndexPage,
+    EventPage,
+    Registration,
+    RegistrationMode,
+    RegistrationStatus,
+    Venue,
+)
+
+
+class VenueFilterSet(WagtailFilterSet):
+    to_check = django_filters.BooleanFilter(
+        label=_("Address to check"), method="with_address_to_check"
+    )
+
+    class Meta:
+        model = Venue
+        fields = ["site", "locality", "to_check"]
+
+    def with_address_to_check(self, queryset, name, value):
+        if value is None:
+            return queryset
+        to_check = Q(address_to_check="")
+        return queryset.exclude(to_check) if value else queryset.filter(to_check)
+
+
+class VenueViewSet(SiteOwnedViewSet, SnippetViewSet):
+    model = Venue
+    icon = "site"
+    menu_label = _("Venues")
+    list_display = ["name", "street_address", "locality", "site", "address_to_check"]
+    filterset_class = VenueFilterSet
+    search_fields = ["name", "street_address", "locality"]
+
+
+register_snippet(VenueViewSet)
+
+
+@hooks.register("portal_setup_checklist")
+def venues_to_check(site) -> list[dict]:
+    """For the go-live checklist: venues whose old free-text address could not be read."""
+    count = (
+        Venue.objects.filter(site=site, locale__language_code=settings.LANGUAGE_CODE)
+        .exclude(address_to_check="")
+        .count()
+    )
+    if not count:
+        return []
+    text = ngettext(
+        "%(count)s venue has an address to check.",
+        "%(count)s venues have an address to check.",
+        count,
+    )
+    url = reverse("wagtailsnippets_events_venue:list") + "?to_check=true"
+    return [{"text": text % {"count": count}, "url": url}]
+
 
 registration_urls = (
     [
@@ -79,6 +142,7 @@ def registrations_button(page, user, view_name, next_url=None):
 @hooks.register("register_log_actions")
 def register_registration_log_actions(actions):
     actions.register_model(Registration, SiteLogEntry)  # the event's site only
+    actions.register_model(Venue, SiteLogEntry)
     actions.register_action(
         "events.registration.cancel",
         _("Cancel registration"),
@@ -157,8 +221,14 @@ def add_next_workshops(request, panels):
 
 @hooks.register("portal_role_permissions")
 def registration_permissions():
-    """Approvers view and manage workshop registrations (portal/editorial/roles.py)."""
-    return {"Freigabe": ["events.manage_registrations"]}
+    """Approvers view and manage workshop registrations; editors keep the venues, and a
+    municipality's Administration may also delete them (portal/editorial/roles.py)."""
+    venues = ["events.add_venue", "events.change_venue"]
+    return {
+        "Redaktion": venues,
+        "Freigabe": [*venues, "events.manage_registrations"],
+        "Administration": [*venues, "events.delete_venue"],
+    }
 
 
 @hooks.register("portal_dependent_pages")

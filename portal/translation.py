@@ -90,6 +90,27 @@ def localize(objects, *, queryset=None, language_code: str | None = None) -> lis
     return [in_language.get(obj.translation_key) or by_pk.get(obj.pk) for obj in objects]
 
 
+def localize_ids(queryset, ids, *, language_code: str | None = None) -> dict:
+    """{id: the row in the language where a translation exists, else the row itself} for
+    the rows of `queryset` with those ids, in one query (a subquery finds the translation
+    keys): for foreign keys of which only the id is loaded."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return {}
+    language_code = language_code or translation.get_language()
+    keys = queryset.model._default_manager.filter(pk__in=ids).values("translation_key")
+    candidates = queryset.filter(
+        Q(translation_key__in=keys, locale__language_code=language_code) | Q(pk__in=ids)
+    ).select_related("locale")
+    in_language, by_key = {}, {}
+    for candidate in candidates:
+        if candidate.locale.language_code == language_code:
+            in_language[candidate.translation_key] = candidate
+        if candidate.pk in ids:
+            by_key[candidate.pk] = candidate
+    return {pk: in_language.get(row.translation_key, row) for pk, row in by_key.items()}
+
+
 def language_name(language_code: str) -> str:
     """A language's name in that language ("Deutsch", "English"), for the switcher."""
     return translation.get_language_info(language_code)["name_local"]

@@ -63,7 +63,7 @@ from labs.models import (
     Topic,
 )
 from portal.delivery.cache import invalidate
-from tests.events.factories import RegistrationFactory
+from tests.events.factories import RegistrationFactory, VenueFactory
 from tests.portal.factories import ImageFactory
 
 SMALL, LARGE = 3, 30
@@ -187,6 +187,7 @@ def build_world() -> World:
 
     now = timezone.now()
     events, past_events = [], []
+    venue = VenueFactory(name="Rathaus")
     for number in range(LARGE):
         start = now + datetime.timedelta(days=10 + number)
         event = EventPage(
@@ -195,8 +196,7 @@ def build_world() -> World:
             start=start,
             end=start + datetime.timedelta(hours=3),
             part_number=10 + number,
-            venue_name="Rathaus",
-            venue_address="Markt 1\n12345 Teststadt",
+            venue=venue,
             hero_image=_image(f"Werkstatt {number}"),
             hero_image_alt=f"Bild zur Werkstatt {number}",
             organiser=actors[number][0],
@@ -218,7 +218,7 @@ def build_world() -> World:
             slug=f"vergangen-{number}",
             start=start,
             end=start + datetime.timedelta(hours=3),
-            venue_name="Rathaus",
+            venue=venue,
             hero_image=_image(f"Vergangen {number}"),
             hero_image_alt=f"Bild zur vergangenen Werkstatt {number}",
             organiser=actors[0][0],
@@ -426,23 +426,28 @@ ACTOR_LISTING = (
 EVENT_LISTING = (
     "serve(3), public twice (workshops, series), the series, public and the labs for the lab "
     "facet, the month options, one count per facet (series, lab, format, month), the page's "
-    "count, its workshops with images, their renditions, chrome"
+    "count, its workshops with images, their renditions, their venues localized, chrome"
 )
 EVENT_FEED = (
     "serve(3), public twice, the series, public and the labs (the filters), the month options, "
-    "the workshops (one query, however many)"
+    "the workshops (one query, however many), their venues localized"
+)
+CALENDAR_EXTRAS = (
+    "the workshops' venues localized, their series, their calendar sequences, the portal "
+    "settings (the contact address for ORGANIZER), the organisers (public, localized)"
 )
 FORM = "the form's privacy link: portal settings, the privacy page, the locale"
 
 # fmt: off
 BUDGETS = [
-    Budget("home page", "/de/", 24,
-           "serve(2); public, the next workshops with images, their renditions; the featured "
+    Budget("home page", "/de/", 25,
+           "serve(2); public, the next workshops with images, their renditions, their venues "
+           "localized; the featured "
            "lab rows, public, those labs localized with hero images, their renditions, their "
            "sector mix; public, the partner strip's actors with logos, their renditions; the "
            "directories (children, one query per page type: 3); cache version, hero image, "
            "translations; the body's page link (the page, the locale)"),
-    Budget("home page en", "/en/", 26,
+    Budget("home page en", "/en/", 27,
            "as German (+1 serve) with the newest labs instead of featured ones (the same count), "
            "the body's page link localized (+1)"),
     Budget("content page", "/de/ueber-das-projekt/", 10, "serve(3), chrome"),
@@ -469,45 +474,47 @@ BUDGETS = [
            "serve(4); its partner rows with labs (takes part in); cache version, logo, "
            "translations, breadcrumbs; public, the actor's workshops"),
     Budget("actor page en", "/en/partners/test-actor-0/", 17, "as German, +1 serve in English"),
-    Budget("workshop directory", "/de/werkstaetten/", 23, EVENT_LISTING),
-    Budget("workshop directory en", "/en/workshops/", 24,
+    Budget("workshop directory", "/de/werkstaetten/", 24, EVENT_LISTING),
+    Budget("workshop directory en", "/en/workshops/", 25,
            EVENT_LISTING + "; +1 serve in English"),
-    Budget("workshop directory by format", "/de/werkstaetten/?format=in_person", 23,
+    Budget("workshop directory by format", "/de/werkstaetten/?format=in_person", 24,
            EVENT_LISTING),
-    Budget("workshop directory by lab", lambda w: f"/de/werkstaetten/?lab={focus_lab(w)}", 23,
+    Budget("workshop directory by lab", lambda w: f"/de/werkstaetten/?lab={focus_lab(w)}", 24,
            EVENT_LISTING),
     Budget("workshop directory by series",
-           lambda w: f"/de/werkstaetten/?series={w.series.pk}", 23, EVENT_LISTING),
+           lambda w: f"/de/werkstaetten/?series={w.series.pk}", 24, EVENT_LISTING),
     Budget("workshop directory by month",
-           lambda w: f"/de/werkstaetten/?month={focus_month(w)}", 23, EVENT_LISTING),
-    Budget("workshop archive", "/de/werkstaetten/?when=past", 23, EVENT_LISTING),
-    Budget("workshop archive en", "/en/workshops/?when=past&format=in_person", 24,
+           lambda w: f"/de/werkstaetten/?month={focus_month(w)}", 24, EVENT_LISTING),
+    Budget("workshop archive", "/de/werkstaetten/?when=past", 24, EVENT_LISTING),
+    Budget("workshop archive en", "/en/workshops/?when=past&format=in_person", 25,
            EVENT_LISTING + "; +1 serve in English"),
-    Budget("workshop atom feed", "/de/werkstaetten/feed/", 14, EVENT_FEED),
-    Budget("workshop atom feed en", "/en/workshops/feed/?format=in_person", 15,
+    Budget("workshop atom feed", "/de/werkstaetten/feed/", 15, EVENT_FEED),
+    Budget("workshop atom feed en", "/en/workshops/feed/?format=in_person", 16,
            EVENT_FEED + "; +1 serve in English"),
-    Budget("workshop calendar", "/de/werkstaetten/calendar/", 15,
-           f"{EVENT_FEED}; the workshops' calendar sequences"),
+    Budget("workshop calendar", "/de/werkstaetten/calendar/", 20,
+           f"{EVENT_FEED}; {CALENDAR_EXTRAS}"),
     Budget("workshop calendar by lab",
-           lambda w: f"/de/werkstaetten/calendar/?lab={focus_lab(w)}", 15,
-           f"{EVENT_FEED}; the workshops' calendar sequences"),
-    Budget("series page", SERIES_DE, 14, "serve(4); public, its parts; chrome"),
-    Budget("series page en", SERIES_EN, 15, "as German, +1 serve in English"),
-    Budget("series calendar", f"{SERIES_DE}calendar/", 12,
-           "serve(4); public, its parts, their calendar sequences"),
-    Budget("workshop page with registration form", FOCUS_EVENT_DE, 32,
+           lambda w: f"/de/werkstaetten/calendar/?lab={focus_lab(w)}", 20,
+           f"{EVENT_FEED}; {CALENDAR_EXTRAS}"),
+    Budget("series page", SERIES_DE, 15, "serve(4); public, its parts; chrome"),
+    Budget("series page en", SERIES_EN, 16, "as German, +1 serve in English"),
+    Budget("series calendar", f"{SERIES_DE}calendar/", 17,
+           f"serve(4); public, its parts; {CALENDAR_EXTRAS}"),
+    Budget("workshop page with registration form", FOCUS_EVENT_DE, 34,
            "serve(5); public, the series' parts; speakers with actors and photos, the photos' "
            "renditions; public, the speakers' actors localized; the organiser, localized; the "
            "related labs, public, localized; the registration rules' locale, the registration "
-           "counts; image; agenda; cache version, translations, breadcrumbs; " + FORM),
-    Budget("workshop page en", f"{SERIES_EN}test-workshop-0/", 35,
+           "counts; image; agenda; its venue localized; its calendar record (earlier starts); "
+           "cache version, translations, breadcrumbs; " + FORM),
+    Budget("workshop page en", f"{SERIES_EN}test-workshop-0/", 37,
            "as German, +1 serve in English, +1 the German page's registration rules, +1 the "
            "privacy page localized"),
-    Budget("past workshop page", "/de/werkstaetten/vergangen-0/", 21,
+    Budget("past workshop page", "/de/werkstaetten/vergangen-0/", 23,
            "serve(4); speakers, public; the organiser, localized; the related labs, public, "
-           "localized; image; agenda; chrome (no series, no registration)"),
-    Budget("workshop calendar file", f"{FOCUS_EVENT_DE}calendar/", 12,
-           "serve(5), its calendar sequence"),
+           "localized; image; agenda; its venue localized; its calendar record; chrome (no "
+           "series, no registration)"),
+    Budget("workshop calendar file", f"{FOCUS_EVENT_DE}calendar/", 18,
+           f"serve(5); {CALENDAR_EXTRAS}"),
     Budget("registration GET", f"{FOCUS_EVENT_DE}register/", 11,
            "serve(5), then a redirect to the form", status=302),
     Budget("registration sent", f"{FOCUS_EVENT_DE}register/sent/", 13,

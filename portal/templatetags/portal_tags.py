@@ -100,8 +100,10 @@ def home_page(context):
 @register.simple_tag(takes_context=True)
 def site_texts(context):
     """The site texts in the visitor's language, falling back to German, then to defaults."""
-    request = context["request"]
+    return site_texts_of(context["request"])
 
+
+def site_texts_of(request):
     def compute():
         site = Site.find_for_request(request)
         return SiteTexts.for_language(translation.get_language(), site)

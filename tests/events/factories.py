@@ -10,6 +10,7 @@ import datetime
 import factory
 import wagtail_factories
 from django.utils import timezone
+from wagtail.models import Locale, Site
 
 from events.models import (
     AgendaItem,
@@ -18,6 +19,7 @@ from events.models import (
     EventSeriesPage,
     EventSpeaker,
     Registration,
+    Venue,
 )
 from tests.labs.factories import home
 
@@ -25,6 +27,20 @@ from tests.labs.factories import home
 def event_index(language="de"):
     """The default site's workshop directory in `language` (the skeleton's, the first one)."""
     return EventIndexPage.objects.child_of(home(language)).order_by("path").first()
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    """A venue of the default site, in German."""
+
+    site = factory.LazyFunction(lambda: Site.objects.get(is_default_site=True))
+    locale = factory.LazyFunction(Locale.get_default)
+    name = factory.Sequence(lambda n: f"Rathaus {n}")
+    street_address = "Markt 1"
+    postal_code = "12345"
+    locality = "Teststadt"
+
+    class Meta:
+        model = Venue
 
 
 class EventIndexPageFactory(wagtail_factories.PageFactory):

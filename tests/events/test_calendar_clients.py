@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from events.feeds import record_calendar_change
 from events.models import EventIndexPage, EventPage, EventSeriesPage
-from tests.events.factories import EventPageFactory, EventSeriesPageFactory
+from tests.events.factories import EventPageFactory, EventSeriesPageFactory, VenueFactory
 from tests.portal.factories import translated
 
 UTC = datetime.UTC
@@ -104,7 +104,7 @@ def calendar_entry(client, event) -> icalendar.Event:
 
 
 def test_a_change_calendars_show_raises_the_sequence_and_other_edits_do_not(client, demo):
-    event = EventPageFactory(title="Werkstatt Sequenz", venue_name="Rathaus")
+    event = EventPageFactory(title="Werkstatt Sequenz", venue=VenueFactory(name="Rathaus"))
     event.save_revision().publish()
     first = calendar_entry(client, event)
     assert int(first["SEQUENCE"]) == 0
@@ -123,7 +123,7 @@ def test_a_change_calendars_show_raises_the_sequence_and_other_edits_do_not(clie
     assert int(moved["SEQUENCE"]) == 1
     assert moved.decoded("LAST-MODIFIED") >= first.decoded("LAST-MODIFIED")
 
-    event.venue_name = "Stadtbibliothek"
+    event.venue = VenueFactory(name="Stadtbibliothek")
     event.save_revision().publish()
     assert int(calendar_entry(client, event)["SEQUENCE"]) == 2
 

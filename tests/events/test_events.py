@@ -17,6 +17,7 @@ from tests.events.factories import (
     AgendaItemFactory,
     EventIndexPageFactory,
     EventPageFactory,
+    VenueFactory,
     EventSeriesPageFactory,
     EventSpeakerFactory,
 )
@@ -93,8 +94,12 @@ def workshops(demo):
             start=local(year, 2, 22, 10),
             end=local(year, 2, 22, 16),
             event_format="hybrid",
-            venue_name="Quartierswerkstatt Nordstadt",
-            venue_address="Musterstraße 12\n44147 Dortmund",
+            venue=VenueFactory(
+                name="Quartierswerkstatt Nordstadt",
+                street_address="Musterstraße 12",
+                postal_code="44147",
+                locality="Dortmund",
+            ),
             online_url="https://meet.example.org/ideenwerkstatt",
             organiser=organiser,
             related_labs=labs,
