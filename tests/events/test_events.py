@@ -17,9 +17,9 @@ from tests.events.factories import (
     AgendaItemFactory,
     EventIndexPageFactory,
     EventPageFactory,
-    VenueFactory,
     EventSeriesPageFactory,
     EventSpeakerFactory,
+    VenueFactory,
 )
 from tests.helpers import card_titles as titles
 from tests.helpers import json_ld, soup_of

@@ -103,7 +103,9 @@ back_revision = Revision.objects.get(pk=konzept.latest_revision_id).content
 
 odd = {
     "grundlagen": ("", "Rathaus, Marktplatz 1, Dortmund"),
-    "aufbau": ("Bürgerhaus", "Saal 1\nc/o Stadtteilbüro\nAm Markt 3a\nD-42103 Wuppertal\nDeutschland"),
+    "aufbau": (
+        "Bürgerhaus", "Saal 1\nc/o Stadtteilbüro\nAm Markt 3a\nD-42103 Wuppertal\nDeutschland"
+    ),
     "digitale-sprechstunde": ("Nur ein Name", ""),
     "verstetigung": ("", "Musterstraße 12, 44147 Dortmund"),
 }
@@ -132,7 +134,8 @@ for e in EventPage.objects.select_related("venue", "locale"):
             "locality": v.locality, "country": v.country, "to_check": v.address_to_check,
             "language": v.locale.language_code,
             "names": sorted(
-                Venue.objects.filter(translation_key=v.translation_key).values_list("name", flat=True)
+                Venue.objects.filter(translation_key=v.translation_key)
+                .values_list("name", flat=True)
             ),
         },
     }
@@ -143,7 +146,9 @@ print("RESULT " + json.dumps({
     "back_revision": [back_revision.get("venue_name"), back_revision.get("venue_address")],
     "forward": forward,
     "printed": printed.getvalue(),
-    "revision": [revision.get("venue") == konzept.venue_id, revision.get("room"), "venue_name" in revision],
+    "revision": [
+        revision.get("venue") == konzept.venue_id, revision.get("room"), "venue_name" in revision
+    ],
     "venues": Venue.objects.count(),
 }))
 """
