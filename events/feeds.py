@@ -8,6 +8,7 @@ import zoneinfo
 from urllib.parse import urlsplit
 
 import icalendar
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db import transaction
 from django.http import HttpResponse
@@ -58,10 +59,13 @@ def record_calendar_change(event) -> None:
         )
         digest = shown_in_calendars(event)
         before = entry.shown.get(language)
-        if entry.start is not None and entry.start != event.start:
-            earlier = [when for when in entry.previous_starts if when != in_utc(event.start)]
-            entry.previous_starts = [*earlier, in_utc(entry.start)]
-        entry.start = event.start
+        # the start is synchronised from the German page: a translation published before it
+        # is updated still has the old one
+        if language == settings.LANGUAGE_CODE:
+            if entry.start is not None and entry.start != event.start:
+                earlier = [when for when in entry.previous_starts if when != in_utc(event.start)]
+                entry.previous_starts = [*earlier, in_utc(entry.start)]
+            entry.start = event.start
         if before == digest:
             entry.save(update_fields=["start", "previous_starts"])
             return

@@ -293,8 +293,8 @@ PART_NUMBER_TAKEN = _("Another part of this series already has this number.")
 
 
 class EventPageForm(WagtailAdminPageForm):
-    """Offers only the labs of the event's own site (with several municipalities in one
-    installation) and checks the part number against the parent a new page is being
+    """Offers only the labs and venues of the event's own site (with several municipalities
+    in one installation) and checks the part number against the parent a new page is being
     created under."""
 
     def __init__(self, *args, **kwargs):
@@ -302,9 +302,14 @@ class EventPageForm(WagtailAdminPageForm):
         parent = self.parent_page
         if parent is None and self.instance.path:
             parent = self.instance.get_parent()
-        if "related_labs" in self.fields and parent is not None:
-            labs = self.fields["related_labs"]
-            labs.queryset = in_site(labs.queryset, parent.get_site())
+        if parent is not None:
+            site = parent.get_site()
+            if "related_labs" in self.fields:
+                labs = self.fields["related_labs"]
+                labs.queryset = in_site(labs.queryset, site)
+            if "venue" in self.fields:
+                venues = self.fields["venue"]
+                venues.queryset = venues.queryset.filter(site=site)
 
     def clean(self):
         cleaned_data = super().clean()

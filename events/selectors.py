@@ -281,7 +281,9 @@ def event_structured_data(
         data["performer"] = [performer_data(speaker, request) for speaker in speakers]
     if event.hero_image:
         renditions = event.hero_image.get_renditions(*STRUCTURED_DATA_IMAGES)
-        data["image"] = [absolute_url(request, renditions[spec].url) for spec in renditions]
+        data["image"] = [
+            absolute_url(request, renditions[spec].url) for spec in STRUCTURED_DATA_IMAGES
+        ]
     if availability is not None and availability.capacity is not None:
         data["maximumAttendeeCapacity"] = availability.capacity
         data["remainingAttendeeCapacity"] = availability.seats_left
@@ -290,15 +292,16 @@ def event_structured_data(
 
 def event_summary(event, request, url=None) -> dict:
     """What a workshop is, when and where: the whole of a series' sub-events."""
+    url = url or absolute_url(request, event.get_url(request))
     return {
         "@type": "Event",
         "name": event.title,
-        "url": url or absolute_url(request, event.get_url(request)),
+        "url": url,
         "startDate": timezone.localtime(event.start).isoformat(),
         "endDate": timezone.localtime(event.end).isoformat(),
         "eventStatus": EVENT_STATUSES[event.status],
         "eventAttendanceMode": ATTENDANCE_MODES[event.event_format],
-        "location": location_data(event, url or absolute_url(request, event.get_url(request))),
+        "location": location_data(event, url),
     }
 
 

@@ -333,3 +333,13 @@ def test_editors_choose_a_venue_and_the_translation_keeps_it(client, demo):
     assert english.venue_id == event.venue_id  # the German venue, shown in English
     other = translated(VenueFactory(name="Stadtbibliothek"), {"Stadtbibliothek": "City library"})
     assert other.locale.language_code == "en"
+
+
+def test_a_workshop_offers_only_its_own_sites_venues(sites):
+    _kosi, lindental = sites
+    event = EventPage.objects.get(slug="dorfwerkstatt-dorfladen", locale__language_code="de")
+    assert event.get_site() == lindental
+    form_class = EventPage.get_edit_handler().get_form_class()
+    form = form_class(instance=event, for_user=None)
+    offered = set(form.fields["venue"].queryset.values_list("name", flat=True))
+    assert offered == {"Rathaus Lindental"}  # neither the other site's nor translations
