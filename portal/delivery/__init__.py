@@ -1,5 +1,6 @@
 """Delivering pages: what happens between a finished page and the visitor.
 
+- probes.py        /health/live and /health/ready, answered before the host check
 - cache.py         the page cache for anonymous visitors and the site-wide chrome cache,
                    with what makes them stale (connected in portal/apps.py)
 - cdn.py           purging a CDN or caching proxy after a publish

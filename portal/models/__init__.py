@@ -4,6 +4,7 @@
   image, goals and sort-title fields;
 - site.py: PortalSettings (per site) and SiteTexts (per language);
 - audit.py: SiteLogEntry, the audit log of rows that belong to one site;
+- operations.py: SchedulerState, the scheduler's heartbeat and its last daily run;
 - the workflow steps live with the rest of the editorial workflow (portal/editorial/tasks.py)
   and the page cache's version row with the page cache (portal/delivery/cache.py); both are
   imported here so that Django finds them under the app label `portal`.
@@ -20,6 +21,7 @@ from ..editorial.tasks import (
     involved_in_change,
 )
 from .audit import SiteLogEntry
+from .operations import SchedulerState
 from .pages import (
     IMAGE_NEEDS_DESCRIPTION,
     BasePage,
@@ -54,6 +56,7 @@ __all__ = [
     "PortalSettings",
     "RejectionCommentForm",
     "RequiredCommentForm",
+    "SchedulerState",
     "SiteLogEntry",
     "SiteTexts",
     "SocialLinkBlock",

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: probes come by IP address and over plain HTTP (see portal/delivery/probes.py)
+    "portal.delivery.probes.ProbeMiddleware",
     "portal.delivery.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.delivery.middleware.ContentSecurityPolicyMiddleware",
@@ -509,5 +511,8 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.editorial.publishing.publish_approved"
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Local time at which the scheduler process runs the daily jobs.
 PORTAL_DAILY_JOBS_AT = env.get_str("PORTAL_DAILY_JOBS_AT", "03:15")
+# Readiness (/health/ready) fails when the scheduler's last heartbeat is older than this many
+# minutes; 0: no scheduler is expected (cron runs the jobs, or this instance only serves).
+PORTAL_SCHEDULER_HEARTBEAT_MINUTES = env.get_int("PORTAL_SCHEDULER_HEARTBEAT_MINUTES", 0)
 # Days a review link (workflow step "review by link") stays valid.
 PORTAL_REVIEW_LINK_DAYS = env.get_int("PORTAL_REVIEW_LINK_DAYS", 7)
