@@ -11,6 +11,10 @@ class SchedulerStateQuerySet(models.QuerySet):
     def current(self) -> "SchedulerState | None":
         return self.filter(pk=SchedulerState.SINGLETON).first()
 
+    def daily_run_for(self) -> datetime.date | None:
+        state = self.current()
+        return state.daily_run_for if state else None
+
     def beat(self) -> None:
         """Record that the scheduler's loop is alive (one row, written every loop)."""
         self.update_or_create(
