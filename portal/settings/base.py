@@ -499,6 +499,13 @@ PORTAL_REGISTRATION_LIMIT_PER_ADDRESS = env.get_int("PORTAL_REGISTRATION_LIMIT_P
 PORTAL_FEEDBACK_RETENTION_DAYS = env.get_int("PORTAL_FEEDBACK_RETENTION_DAYS", 365)
 PORTAL_FEEDBACK_LIMIT_PER_IP = env.get_int("PORTAL_FEEDBACK_LIMIT_PER_IP", 5)
 
+# Visitors' search terms for the editors' report (search/terms.py): daily counts are kept
+# this many days (the scheduler's daily job purge_search_terms; Wagtail's own garbage
+# collection command agrees), and at most this many distinct terms are stored.
+PORTAL_SEARCH_TERMS_RETENTION_DAYS = env.get_int("PORTAL_SEARCH_TERMS_RETENTION_DAYS", 90)
+WAGTAILSEARCH_HITS_MAX_AGE = PORTAL_SEARCH_TERMS_RETENTION_DAYS
+PORTAL_SEARCH_TERMS_MAX = env.get_int("PORTAL_SEARCH_TERMS_MAX", 10_000)
+
 # Editorial workflow (see README, "Roles and approval"): members of these groups (and
 # superusers) may publish without the approval workflow; everybody else submits for approval.
 PORTAL_DIRECT_PUBLISH_GROUPS = env.get_list("PORTAL_DIRECT_PUBLISH_GROUPS", ["Administration"])

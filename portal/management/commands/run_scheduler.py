@@ -30,7 +30,12 @@ from portal.models import SchedulerState
 logger = logging.getLogger("portal.scheduler")
 
 EVERY_MINUTE = ["publish_scheduled"]
-DAILY = ["purge_registrations", "purge_barrier_reports", "send_review_reminders"]
+DAILY = [
+    "purge_registrations",
+    "purge_barrier_reports",
+    "purge_search_terms",
+    "send_review_reminders",
+]
 
 
 def daily_slot(now: datetime.datetime, daily_time: datetime.time) -> datetime.date:
