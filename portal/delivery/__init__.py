@@ -8,6 +8,8 @@
 - logs.py          JSON logs, the request log with shortened addresses, log filters
 - http.py          the client's IP address behind proxies, rate limits, private
                    responses, absolute URLs from the site's address
+- limits.py        the counters of rate limits and of the login throttle per address,
+                   shared by all workers (Redis, or the database)
 - console_mail.py  the readable console e-mail backend of local development
 
 Referenced from settings (middleware, logging, cache and e-mail backends); imports no

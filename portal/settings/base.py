@@ -113,7 +113,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    # first, so a locked-out login is refused before the password is checked
+    # first, so a locked-out address or login is refused before the password is checked
+    "portal.delivery.limits.PasswordSprayingGuard",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -373,6 +374,10 @@ PORTAL_PERMISSIONS_POLICY = (
 AXES_FAILURE_LIMIT = env.get_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("PORTAL_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (one password against many user names): an address with this many failed
+# logins in the cool-off time, whatever the user names, is refused too
+# (portal.delivery.limits.PasswordSprayingGuard; counted in Redis or the database).
+PORTAL_LOGIN_FAILURE_LIMIT_PER_IP = env.get_int("PORTAL_LOGIN_FAILURE_LIMIT_PER_IP", 30)
 AXES_CLIENT_IP_CALLABLE = "portal.delivery.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.views.login_locked"
