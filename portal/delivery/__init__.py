@@ -5,6 +5,7 @@
                    with what makes them stale (connected in portal/apps.py)
 - cdn.py           purging a CDN or caching proxy after a publish
 - middleware.py    Content-Security-Policy, Permissions-Policy, a Wagtail download fix
+- files.py         documents with byte ranges, or handed over to nginx/Apache
 - logs.py          JSON logs, the request log with shortened addresses, log filters
 - http.py          the client's IP address behind proxies, rate limits, private
                    responses, absolute URLs from the site's address

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "portal.delivery.middleware.ContentSecurityPolicyMiddleware",
     "portal.delivery.middleware.PermissionsPolicyMiddleware",
     "portal.delivery.middleware.without_stray_content_encoding",
+    "portal.delivery.files.byte_ranges",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -473,6 +474,20 @@ WAGTAILDOCS_EXTENSIONS = [
     *["mp4", "webm", "vtt"],
 ]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents pass Wagtail's permission check, then portal/delivery/files.py sends them: with
+# byte ranges (videos on iPhones), or handed over to the web server in front
+# (PORTAL_FILE_HANDOVER=nginx: X-Accel-Redirect to PORTAL_FILE_HANDOVER_PREFIX + the path
+# under MEDIA_ROOT; apache: X-Sendfile with the file's path), so a large download does not
+# hold a gunicorn worker. See docs/operations.md for the web server's part.
+SENDFILE_BACKEND = "portal.delivery.files"
+PORTAL_FILE_HANDOVER = env.get_str("PORTAL_FILE_HANDOVER", "").lower()
+if PORTAL_FILE_HANDOVER not in ("", "nginx", "apache"):
+    raise env.ConfigurationError("PORTAL_FILE_HANDOVER must be nginx, apache or empty.")
+PORTAL_FILE_HANDOVER_PREFIX = env.get_str("PORTAL_FILE_HANDOVER_PREFIX", "/protected-media/")
+if not (PORTAL_FILE_HANDOVER_PREFIX.startswith("/") and PORTAL_FILE_HANDOVER_PREFIX.endswith("/")):
+    raise env.ConfigurationError(
+        "PORTAL_FILE_HANDOVER_PREFIX must be a path with a slash at both ends: /protected-media/"
+    )
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
