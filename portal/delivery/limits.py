@@ -137,5 +137,10 @@ class PasswordSprayingGuard:
             raise PermissionDenied
         return None
 
-    # No get_user(): it never logs anybody in, so no session names it as its backend (and
-    # Django's force_login, which takes the first backend with get_user, skips it).
+    def get_user(self, user_id):
+        """It never logs anybody in, but code that loads a session's user through the first
+        backend (Django's force_login, Wagtail's page test utilities) must find them: as
+        Django's ModelBackend does."""
+        from django.contrib.auth.backends import ModelBackend
+
+        return ModelBackend().get_user(user_id)
