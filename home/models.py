@@ -13,7 +13,7 @@ from wagtail.search import index
 from portal.blocks import BaseStreamBlock
 from portal.content import PLACEHOLDER
 from portal.delivery.http import private
-from portal.models import BasePage, HeroImageMixin, document_field, site_field
+from portal.models import BasePage, HeroImageMixin, document_field, image_field, site_field
 
 
 class HomePage(HeroImageMixin, BasePage):
@@ -357,6 +357,11 @@ class AccessibleEntryPage(PlaceholderPage):
     captions = document_field(
         _("captions"), help_text=_("Subtitles for the video as a WebVTT file (.vtt).")
     )
+    # shown before the video plays (and while it loads), instead of a black box
+    video_poster = image_field(
+        _("video poster"),
+        help_text=_("A still image shown before the video starts, e.g. a frame of it."),
+    )
     video_description = models.TextField(
         _("video description"),
         blank=True,
@@ -369,6 +374,7 @@ class AccessibleEntryPage(PlaceholderPage):
         FieldPanel("body"),
         FieldPanel("video"),
         FieldPanel("captions"),
+        FieldPanel("video_poster"),
         FieldPanel("video_description"),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("body")]

@@ -8,9 +8,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.contrib.auth.signals import user_login_failed
         from wagtail.signals import page_published
 
+        from .delivery.limits import count_login_failure
+
         page_published.connect(set_review_date_on_publish)
+        user_login_failed.connect(count_login_failure)
         connect_page_cache_invalidation()
         if settings.WAGTAILFRONTENDCACHE:  # a CDN to purge (portal/cdn.py); off by default
             from .delivery.cdn import connect_cdn_purge

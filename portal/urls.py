@@ -16,7 +16,7 @@ from search import views as search_views
 from .editorial.review_links import review_link, review_preview
 from .editorial.site_scope import SiteHistoryView, installation_wide_only
 from .sitemap import TranslatedSitemap
-from .views import health, robots_txt, theme_stylesheet
+from .views import robots_txt, theme_stylesheet
 
 urlpatterns = [
     # Counts and links every site's pages: for the installation's staff only
@@ -39,7 +39,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("theme.css", theme_stylesheet, name="theme_stylesheet"),
-    path("health/", health, name="health"),
     path("review/<str:token>/", review_link, name="review_link"),
     path("review/<str:token>/preview/", review_preview, name="review_preview"),
 ]

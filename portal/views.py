@@ -3,7 +3,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
@@ -38,23 +37,6 @@ def robots_txt(request):
     if site is not None:
         lines.append(f"Sitemap: {sitemap_url}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-@require_safe
-def health(request):
-    """For load balancers: the app answers and reaches its database. Cheap, never cached."""
-    from django.db import DatabaseError, connection
-    from django.http import JsonResponse
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        status, body = 200, {"status": "ok"}
-    except DatabaseError:
-        status, body = 503, {"status": "database unavailable"}
-    response = JsonResponse(body, status=status)
-    add_never_cache_headers(response)
-    return response
 
 
 def login_locked(request, original_response=None, credentials=None):

@@ -167,11 +167,11 @@ def promoted_pages(query: str, language_code: str, site) -> list:
 
 
 def count_query(query: str) -> None:
-    """Daily hit count for the search terms report: only the query text is stored."""
-    from wagtail.contrib.search_promotions.models import Query
+    """Daily hit count for the search terms report: only the query text is stored, and not
+    even that when it looks like personal data (search/terms.py)."""
+    from . import terms
 
-    if query:
-        Query.get(query).add_hit()
+    terms.count(query)
 
 
 def suggestions(query: str, language_code: str, site, limit: int = 8) -> list[str]:

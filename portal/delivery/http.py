@@ -1,10 +1,8 @@
 """Request helpers shared by rate limits, login lockout and logs."""
 
-import hashlib
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
 
 
 def client_ip(request) -> str:
@@ -47,22 +45,11 @@ def absolute_url(request, url: str) -> str:
 
 def rate_limited(scope: str, identifier: str, limit: int, window: int = 3600) -> bool:
     """Count one attempt for `identifier` and say whether it exceeds `limit` per `window`
-    seconds. The cache key holds a keyed hash, never the IP or e-mail address itself.
+    seconds, counted for all workers and instances alike (portal/delivery/limits.py: in
+    Redis, or in the database without it and while it is down)."""
+    from .limits import hit
 
-    Counters live in the default cache: per process with the local-memory cache, shared
-    by all workers once a shared cache (Redis) is configured.
-    """
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{identifier}".encode()).hexdigest()
-    key = f"rate-limit:{scope}:{digest[:40]}"
-    cache.add(key, 0, timeout=window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        attempts = 1
-    if attempts is None:  # the cache (Redis) is down: rather accept than refuse everyone
-        return False
-    return attempts > limit
+    return hit(scope, identifier, window) > limit
 
 
 def private(response):

@@ -4,12 +4,15 @@
   image, goals and sort-title fields;
 - site.py: PortalSettings (per site) and SiteTexts (per language);
 - audit.py: SiteLogEntry, the audit log of rows that belong to one site;
-- the workflow steps live with the rest of the editorial workflow (portal/editorial/tasks.py)
-  and the page cache's version row with the page cache (portal/delivery/cache.py); both are
-  imported here so that Django finds them under the app label `portal`.
+- operations.py: SchedulerState, the scheduler's heartbeat and its last daily run;
+- the workflow steps live with the rest of the editorial workflow (portal/editorial/tasks.py),
+  the page cache's version row with the page cache (portal/delivery/cache.py) and the rate
+  limits' counters with the rate limits (portal/delivery/limits.py); all are imported here
+  so that Django finds them under the app label `portal`.
 """
 
 from ..delivery.cache import PageCacheVersion
+from ..delivery.limits import RateLimitCounter
 from ..editorial.tasks import (
     FourEyesApprovalTask,
     LinkReviewTask,
@@ -20,6 +23,7 @@ from ..editorial.tasks import (
     involved_in_change,
 )
 from .audit import SiteLogEntry
+from .operations import SchedulerState
 from .pages import (
     IMAGE_NEEDS_DESCRIPTION,
     BasePage,
@@ -52,8 +56,10 @@ __all__ = [
     "OverrideCommentForm",
     "PageCacheVersion",
     "PortalSettings",
+    "RateLimitCounter",
     "RejectionCommentForm",
     "RequiredCommentForm",
+    "SchedulerState",
     "SiteLogEntry",
     "SiteTexts",
     "SocialLinkBlock",

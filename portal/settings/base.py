@@ -60,11 +60,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: probes come by IP address and over plain HTTP (see portal/delivery/probes.py)
+    "portal.delivery.probes.ProbeMiddleware",
     "portal.delivery.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.delivery.middleware.ContentSecurityPolicyMiddleware",
     "portal.delivery.middleware.PermissionsPolicyMiddleware",
     "portal.delivery.middleware.without_stray_content_encoding",
+    "portal.delivery.files.byte_ranges",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,7 +114,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    # first, so a locked-out login is refused before the password is checked
+    # first, so a locked-out address or login is refused before the password is checked
+    "portal.delivery.limits.PasswordSprayingGuard",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -371,6 +375,10 @@ PORTAL_PERMISSIONS_POLICY = (
 AXES_FAILURE_LIMIT = env.get_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("PORTAL_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (one password against many user names): an address with this many failed
+# logins in the cool-off time, whatever the user names, is refused too
+# (portal.delivery.limits.PasswordSprayingGuard; counted in Redis or the database).
+PORTAL_LOGIN_FAILURE_LIMIT_PER_IP = env.get_int("PORTAL_LOGIN_FAILURE_LIMIT_PER_IP", 30)
 AXES_CLIENT_IP_CALLABLE = "portal.delivery.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.views.login_locked"
@@ -466,6 +474,20 @@ WAGTAILDOCS_EXTENSIONS = [
     *["mp4", "webm", "vtt"],
 ]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents pass Wagtail's permission check, then portal/delivery/files.py sends them: with
+# byte ranges (videos on iPhones), or handed over to the web server in front
+# (PORTAL_FILE_HANDOVER=nginx: X-Accel-Redirect to PORTAL_FILE_HANDOVER_PREFIX + the path
+# under MEDIA_ROOT; apache: X-Sendfile with the file's path), so a large download does not
+# hold a gunicorn worker. See docs/operations.md for the web server's part.
+SENDFILE_BACKEND = "portal.delivery.files"
+PORTAL_FILE_HANDOVER = env.get_str("PORTAL_FILE_HANDOVER", "").lower()
+if PORTAL_FILE_HANDOVER not in ("", "nginx", "apache"):
+    raise env.ConfigurationError("PORTAL_FILE_HANDOVER must be nginx, apache or empty.")
+PORTAL_FILE_HANDOVER_PREFIX = env.get_str("PORTAL_FILE_HANDOVER_PREFIX", "/protected-media/")
+if not (PORTAL_FILE_HANDOVER_PREFIX.startswith("/") and PORTAL_FILE_HANDOVER_PREFIX.endswith("/")):
+    raise env.ConfigurationError(
+        "PORTAL_FILE_HANDOVER_PREFIX must be a path with a slash at both ends: /protected-media/"
+    )
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
@@ -497,6 +519,13 @@ PORTAL_REGISTRATION_LIMIT_PER_ADDRESS = env.get_int("PORTAL_REGISTRATION_LIMIT_P
 PORTAL_FEEDBACK_RETENTION_DAYS = env.get_int("PORTAL_FEEDBACK_RETENTION_DAYS", 365)
 PORTAL_FEEDBACK_LIMIT_PER_IP = env.get_int("PORTAL_FEEDBACK_LIMIT_PER_IP", 5)
 
+# Visitors' search terms for the editors' report (search/terms.py): daily counts are kept
+# this many days (the scheduler's daily job purge_search_terms; Wagtail's own garbage
+# collection command agrees), and at most this many distinct terms are stored.
+PORTAL_SEARCH_TERMS_RETENTION_DAYS = env.get_int("PORTAL_SEARCH_TERMS_RETENTION_DAYS", 90)
+WAGTAILSEARCH_HITS_MAX_AGE = PORTAL_SEARCH_TERMS_RETENTION_DAYS
+PORTAL_SEARCH_TERMS_MAX = env.get_int("PORTAL_SEARCH_TERMS_MAX", 10_000)
+
 # Editorial workflow (see README, "Roles and approval"): members of these groups (and
 # superusers) may publish without the approval workflow; everybody else submits for approval.
 PORTAL_DIRECT_PUBLISH_GROUPS = env.get_list("PORTAL_DIRECT_PUBLISH_GROUPS", ["Administration"])
@@ -509,5 +538,8 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.editorial.publishing.publish_approved"
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Local time at which the scheduler process runs the daily jobs.
 PORTAL_DAILY_JOBS_AT = env.get_str("PORTAL_DAILY_JOBS_AT", "03:15")
+# Readiness (/health/ready) fails when the scheduler's last heartbeat is older than this many
+# minutes; 0: no scheduler is expected (cron runs the jobs, or this instance only serves).
+PORTAL_SCHEDULER_HEARTBEAT_MINUTES = env.get_int("PORTAL_SCHEDULER_HEARTBEAT_MINUTES", 0)
 # Days a review link (workflow step "review by link") stays valid.
 PORTAL_REVIEW_LINK_DAYS = env.get_int("PORTAL_REVIEW_LINK_DAYS", 7)

@@ -26,4 +26,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # The test client's login() authenticates without a request, which django-axes refuses;
 # this backend lets such logins through and locks out every real (request-bearing) one.
-AUTHENTICATION_BACKENDS = ["tests.auth.LockoutBackendAllowingTestClientLogin"]
+AUTHENTICATION_BACKENDS = [
+    "portal.delivery.limits.PasswordSprayingGuard",
+    "tests.auth.LockoutBackendAllowingTestClientLogin",
+]

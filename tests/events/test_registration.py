@@ -403,6 +403,17 @@ def test_rate_limit_per_ip(client, workshop, settings):
     assert Registration.objects.for_event(workshop).count() == 2
 
 
+def test_the_rate_limit_holds_across_workers_without_redis(client, workshop, settings):
+    """Each request as if another gunicorn worker served it (its local memory empty): the
+    count lives in the database (portal/delivery/limits.py)."""
+    settings.PORTAL_REGISTRATION_LIMIT_PER_IP = 2
+    statuses = []
+    for number in range(3):
+        cache.clear()
+        statuses.append(register(client, workshop, email=f"p{number}@example.org").status_code)
+    assert statuses == [302, 302, 429]
+
+
 def test_unlimited_capacity_and_deadline_shown(client, demo):
     deadline = timezone.now() + datetime.timedelta(days=3)
     event = make_workshop(demo, capacity=None, registration_deadline=deadline)

@@ -122,6 +122,29 @@ def test_the_sign_language_page_plays_a_self_hosted_video_with_captions(client, 
     assert soup.select_one("video source")["src"] == video.url
     assert soup.select_one("video track[kind=captions]")["src"] == captions.url
     assert not soup.select("iframe")
+    assert not soup.select_one("video").has_attr("poster")
+
+
+def test_the_sign_language_video_shows_its_poster_and_plays_by_byte_ranges(client, portal):
+    """A still image before it starts; the player (an iPhone's in particular) fetches the
+    video in byte ranges."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from tests.portal.factories import ImageFactory
+
+    video = Document.objects.create(title="DGS", file=ContentFile(b"\x01" * 5000, "dgs.mp4"))
+    page = SignLanguagePage.objects.get(locale__language_code="de")
+    page.video, page.video_poster = video, ImageFactory()
+    page.save_revision().publish()
+    soup = soup_of(client.get(page.url))
+    poster = soup.select_one("video")["poster"]
+    assert poster.endswith(".jpg")
+    assert page.video_poster.renditions.filter(file__endswith=poster.rsplit("/", 1)[1]).exists()
+    source = soup.select_one("video source")["src"]
+    part = client.get(source, HTTP_RANGE="bytes=0-1")
+    assert part.status_code == 206
+    assert part["Content-Range"] == "bytes 0-1/5000"
 
 
 def test_a_video_must_be_a_video_file(portal):

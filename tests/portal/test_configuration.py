@@ -1,6 +1,7 @@
 """12-factor settings: typed environment reading and production refusing to start."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -169,3 +170,34 @@ def test_gunicorn_trusts_exactly_the_configured_proxies():
         '--forwarded-allow-ips "${PORTAL_FORWARDED_ALLOW_IPS:-127.0.0.1,::1}"' in (processes["web"])
     )
     assert "`PORTAL_FORWARDED_ALLOW_IPS`" in Path("README.md").read_text()
+
+
+# env.get_str("NAME" …), env.get_int(…), get_database(…): every way the settings read a variable
+ENV_READ = re.compile(r"\bget_(?:str|bool|int|list|database)\(\s*\"([A-Z][A-Z0-9_]*)\"")
+
+
+def variables_the_settings_read() -> set[str]:
+    names = set()
+    for module in (REPO / "portal" / "settings").glob("*.py"):
+        names |= set(ENV_READ.findall(module.read_text()))
+    return names
+
+
+def test_the_settings_reading_is_found():
+    """The collector below must see the settings' variables, or it would check nothing."""
+    found = variables_the_settings_read()
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "DATABASE_CONN_MAX_AGE", "REDIS_URL"} <= found
+    assert len(found) > 40
+
+
+def test_every_variable_the_settings_read_is_in_the_readme_table_and_env_example():
+    readme_rows = [
+        line for line in (REPO / "README.md").read_text().splitlines() if line.startswith("| `")
+    ]
+    in_readme = {name for row in readme_rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row)}
+    in_example = set(
+        re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.M)
+    )
+    read = variables_the_settings_read()
+    assert sorted(read - in_readme) == [], "missing from the README's configuration table"
+    assert sorted(read - in_example) == [], "missing from .env.example"

@@ -20,20 +20,3 @@ def test_client_ip_behind_trusted_proxies(settings, proxies, forwarded_for, expe
     settings.PORTAL_TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip(request) == expected
-
-
-def test_health_endpoint_checks_the_database(client, db):
-    from unittest import mock
-
-    from django.db import OperationalError, connection
-
-    response = client.get("/health/")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
-    assert "no-cache" in response["Cache-Control"]
-
-    def broken_cursor(*args, **kwargs):
-        raise OperationalError("database is down")
-
-    with mock.patch.object(connection, "cursor", broken_cursor):
-        response = client.get("/health/")
-    assert response.status_code == 503

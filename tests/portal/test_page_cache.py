@@ -327,12 +327,16 @@ def test_with_redis_the_version_lives_in_redis_without_a_query(demo, settings):
         shared.delete_pattern("*")  # only this test's prefix
 
 
-def test_without_the_database_the_health_check_still_answers_503(client, db, caplog):
-    """The version's row cannot be read: pages go uncached, and /health/ reports the outage
-    itself instead of failing in the page cache."""
+def test_without_the_database_the_readiness_probe_answers_503_before_the_page_cache(
+    client, db, settings, caplog
+):
+    """The probe is answered before the page cache reads its version row, so a database
+    outage is reported by the probe itself (tests/portal/test_probes.py has the rest)."""
     from unittest import mock
 
     from django.db import OperationalError, connection
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
 
     def broken_cursor(*args, **kwargs):
         raise OperationalError("database is down")
@@ -340,7 +344,8 @@ def test_without_the_database_the_health_check_still_answers_503(client, db, cap
     with mock.patch.object(connection, "cursor", broken_cursor):
         response = client.get("/health/")
     assert response.status_code == 503
-    assert "Serving without the page cache" in caplog.text
+    assert response.json()["failed"] == ["database"]
+    assert "Serving without the page cache" not in caplog.text
 
 
 def test_only_registrations_visitors_can_see_make_the_cache_stale(client, demo):

@@ -123,3 +123,42 @@ def test_the_front_end_login_leads_home_in_its_language(client, demo, editor, la
     assert response.status_code == 302
     assert response["Location"] == f"/{language}/"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_one_password_against_many_user_names_locks_the_address(client, editor, settings):
+    """Password spraying: every user name stays below its own limit, the address does not."""
+    settings.PORTAL_LOGIN_FAILURE_LIMIT_PER_IP = 8
+    for number in range(settings.PORTAL_LOGIN_FAILURE_LIMIT_PER_IP):
+        response = client.post(
+            LOGIN,
+            {"username": f"person{number}", "password": "Sommer2026!"},
+            REMOTE_ADDR="203.0.113.5",
+        )
+        assert response.status_code == 200, number  # the form again: wrong password
+    refused = attempt(client, PASSWORD, REMOTE_ADDR="203.0.113.5")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "900"
+    assert "_auth_user_id" not in client.session
+    # another address is not affected
+    assert attempt(client, PASSWORD, REMOTE_ADDR="203.0.113.6").status_code == 302
+
+
+def test_the_address_limit_counts_in_the_database_and_ends_with_the_cool_off(
+    client, editor, settings
+):
+    from django.core.cache import cache
+
+    from portal.models import RateLimitCounter
+
+    settings.PORTAL_LOGIN_FAILURE_LIMIT_PER_IP = 3
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start) as clock:
+        for number in range(3):
+            cache.clear()  # another worker each time
+            client.post(
+                LOGIN, {"username": f"person{number}", "password": "x"}, REMOTE_ADDR="203.0.113.5"
+            )
+        assert RateLimitCounter.objects.get().count == 3
+        assert attempt(client, PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 429
+        clock.shift(settings.AXES_COOLOFF_TIME)
+        assert attempt(client, PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
