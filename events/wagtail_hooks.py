@@ -10,7 +10,9 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.editorial.site_scope import SiteOwnedViewSet
@@ -44,8 +46,36 @@ class VenueFilterSet(WagtailFilterSet):
         return queryset.exclude(to_check) if value else queryset.filter(to_check)
 
 
+class InDefaultLanguage:
+    """Workshops link the German venue (wagtail-localize shows its translation on English
+    pages): the chooser offers those only."""
+
+    def get_object_list(self):
+        return super().get_object_list().filter(locale=Locale.get_default())
+
+
+class VenueChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("ChooseView", (InDefaultLanguage, ChooseView), {})
+    choose_results_view_class = type(
+        "ChooseResultsView", (InDefaultLanguage, ChooseResultsView), {}
+    )
+    # a new venue can be entered while editing a workshop, without leaving the page
+    form_fields = [
+        "site",
+        "name",
+        "street_address",
+        "postal_code",
+        "locality",
+        "region",
+        "country",
+        "latitude",
+        "longitude",
+    ]
+
+
 class VenueViewSet(SiteOwnedViewSet, SnippetViewSet):
     model = Venue
+    chooser_viewset_class = VenueChooserViewSet
     icon = "site"
     menu_label = _("Venues")
     list_display = ["name", "street_address", "locality", "site", "address_to_check"]

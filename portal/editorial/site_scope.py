@@ -63,13 +63,19 @@ class OwnSitesOnly:
         return row  # None: a create view
 
     def get_form(self, *args, **kwargs):
-        form = super().get_form(*args, **kwargs)
-        choice = form.fields.get("site")
-        sites = sites_within_reach(self.request.user)
-        if choice is not None and sites is not None:
-            choice.queryset = choice.queryset.filter(pk__in=sites)
-            choice.required = True
-        return form
+        return own_sites_to_choose(super().get_form(*args, **kwargs), self.request.user)
+
+
+def own_sites_to_choose(form, user):
+    """`form`'s site field offers the user's sites only (preselected when there is one)."""
+    choice = form.fields.get("site") if form is not None else None
+    sites = sites_within_reach(user)
+    if choice is not None and sites is not None:
+        choice.queryset = choice.queryset.filter(pk__in=sites)
+        choice.required = True
+        if len(sites) == 1:
+            choice.initial = next(iter(sites))
+    return form
 
 
 class OwnSitesListing(OwnSitesOnly):
@@ -78,7 +84,10 @@ class OwnSitesListing(OwnSitesOnly):
 
 
 class OwnSitesChoices:
-    """For a chooser's views (choose, results, chosen) of site-owned rows."""
+    """For a chooser's views (choose, results, chosen, create) of site-owned rows."""
+
+    def get_creation_form(self):
+        return own_sites_to_choose(super().get_creation_form(), self.request.user)
 
     def get_object_list(self):
         return of_own_sites(self.request.user, super().get_object_list())
@@ -138,6 +147,7 @@ class SiteOwnedChooserViewSet:
             "choose_results_view_class",
             "chosen_view_class",
             "chosen_multiple_view_class",
+            "create_view_class",
         ]:
             setattr(self, name, own_sites_only(getattr(self, name), OwnSitesChoices))
 

@@ -8,6 +8,7 @@ import icalendar
 import ics
 import pytest
 import vobject
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -343,3 +344,28 @@ def test_a_workshop_offers_only_its_own_sites_venues(sites):
     form = form_class(instance=event, for_user=None)
     offered = set(form.fields["venue"].queryset.values_list("name", flat=True))
     assert offered == {"Rathaus Lindental"}  # neither the other site's nor translations
+
+
+def test_editors_enter_a_new_venue_from_the_workshop_editor_for_their_own_site(client, sites):
+    from django.contrib.auth import get_user_model
+
+    kosi, lindental = sites
+    client.force_login(get_user_model().objects.get(username="redaktion-lindental"))
+    choose = client.get(reverse("wagtailsnippetchoosers_events_venue:choose"))
+    page = BeautifulSoup(choose.json()["html"], "html.parser")
+    offered = {option.get_text() for option in page.select("select[name=site] option")}
+    assert str(lindental) in offered and str(kosi) not in offered
+    # only the German venues to choose from (their translations follow)
+    names = page.get_text()
+    assert "Rathaus Lindental" in names and "Lindental town hall" not in names
+
+    create = reverse("wagtailsnippetchoosers_events_venue:create")
+    fields = {"name": "Dorfgemeinschaftshaus", "street_address": "Kirchweg 2"}
+    fields |= {"postal_code": "99999", "locality": "Lindental", "country": "DE"}
+    refused = client.post(create, {**fields, "site": kosi.pk}).json()
+    assert refused["step"] == "reshow_creation_form"
+    assert not Venue.objects.filter(name="Dorfgemeinschaftshaus").exists()
+    chosen = client.post(create, {**fields, "site": lindental.pk}).json()
+    assert chosen["step"] == "chosen"
+    venue = Venue.objects.get(name="Dorfgemeinschaftshaus")
+    assert (venue.site, venue.locale.language_code) == (lindental, "de")
