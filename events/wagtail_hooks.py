@@ -276,3 +276,11 @@ def pages_listing_workshops_of(page) -> list:
     if isinstance(page, ActorPage):
         return list(events.involving_actor(page))
     return []
+
+
+@hooks.register("portal_api_endpoints")
+def workshop_collections():
+    """The open data API's workshops and series (portal/api.py)."""
+    from .api import Workshops, WorkshopSeries
+
+    return [("workshops", Workshops), ("series", WorkshopSeries)]

@@ -21,3 +21,11 @@ def topic_permissions():
     """Editors and approvers maintain the lab topics (portal/editorial/roles.py)."""
     topics = ["labs.add_topic", "labs.change_topic"]
     return {"Redaktion": topics, "Freigabe": topics}
+
+
+@hooks.register("portal_api_endpoints")
+def lab_collections():
+    """The open data API's labs and partners (portal/api.py)."""
+    from .api import Actors, Labs
+
+    return [("labs", Labs), ("partners", Actors)]

@@ -5,6 +5,7 @@ from functools import cached_property
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.middleware import locale
 from django.urls import reverse
 
 
@@ -61,3 +62,15 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PORTAL_PERMISSIONS_POLICY)
         return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, except for the open data API (portal/api.py): its addresses have no
+    language prefix on purpose (the language is a parameter), so a 404 for an unknown id
+    stays the API's JSON 404 instead of a redirect to /de/api/…, and no Content-Language
+    names the visitor's browser language."""
+
+    def process_response(self, request, response):
+        if request.path_info.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

@@ -92,6 +92,37 @@ class PortalSettings(BaseSiteSetting):
     imprint_page = optional_link("wagtailcore.Page", _("imprint page"))
     privacy_page = optional_link("wagtailcore.Page", _("privacy page"))
     accessibility_page = optional_link("wagtailcore.Page", _("accessibility statement page"))
+    # The open data API's licence (portal/api.py), a URI of DCAT-AP.de's licence vocabulary
+    LICENCES = [
+        (
+            "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+            _("Datenlizenz Deutschland – Namensnennung – Version 2.0"),
+        ),
+        (
+            "http://dcat-ap.de/def/licenses/dl-zero-de/2.0",
+            _("Datenlizenz Deutschland – Zero – Version 2.0"),
+        ),
+        ("http://dcat-ap.de/def/licenses/cc-by/4.0", _("Creative Commons Attribution 4.0")),
+        (
+            "http://dcat-ap.de/def/licenses/cc-by-sa/4.0",
+            _("Creative Commons Attribution – ShareAlike 4.0"),
+        ),
+        ("http://dcat-ap.de/def/licenses/cc-zero", _("Creative Commons Zero 1.0")),
+    ]
+    DEFAULT_LICENCE = LICENCES[0][0]
+    data_licence = models.CharField(
+        _("licence of the open data"),
+        max_length=100,
+        choices=LICENCES,
+        default=DEFAULT_LICENCE,
+        help_text=_("Applies to what the open data API and its catalogue publish."),
+    )
+    data_attribution = models.CharField(
+        _("attribution"),
+        max_length=200,
+        blank=True,
+        help_text=_("How reusers name the source, e.g. “Stadt Dortmund, KoSI-Lab-Portal”."),
+    )
     # Where the site's images and documents live once there are several sites (set by
     # setup_portal, kept when the site or the collection is renamed)
     collection = models.ForeignKey(
@@ -122,6 +153,9 @@ class PortalSettings(BaseSiteSetting):
             _("Contact"),
         ),
         MultiFieldPanel([FieldPanel("funder_logo"), FieldPanel("funder_url")], _("Funding")),
+        MultiFieldPanel(
+            [FieldPanel("data_licence"), FieldPanel("data_attribution")], _("Open data")
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("imprint_page"),

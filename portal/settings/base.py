@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "csp",
     "axes",
     "django.contrib.auth",
@@ -70,7 +72,7 @@ MIDDLEWARE = [
     "portal.delivery.files.byte_ranges",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.delivery.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -525,6 +527,8 @@ PORTAL_FEEDBACK_LIMIT_PER_IP = env.get_int("PORTAL_FEEDBACK_LIMIT_PER_IP", 5)
 PORTAL_SEARCH_TERMS_RETENTION_DAYS = env.get_int("PORTAL_SEARCH_TERMS_RETENTION_DAYS", 90)
 WAGTAILSEARCH_HITS_MAX_AGE = PORTAL_SEARCH_TERMS_RETENTION_DAYS
 PORTAL_SEARCH_TERMS_MAX = env.get_int("PORTAL_SEARCH_TERMS_MAX", 10_000)
+# The open data API (/api/v1/): requests per client address and minute
+PORTAL_API_REQUESTS_PER_MINUTE = env.get_int("PORTAL_API_REQUESTS_PER_MINUTE", 120)
 
 # Editorial workflow (see README, "Roles and approval"): members of these groups (and
 # superusers) may publish without the approval workflow; everybody else submits for approval.
@@ -543,3 +547,23 @@ PORTAL_DAILY_JOBS_AT = env.get_str("PORTAL_DAILY_JOBS_AT", "03:15")
 PORTAL_SCHEDULER_HEARTBEAT_MINUTES = env.get_int("PORTAL_SCHEDULER_HEARTBEAT_MINUTES", 0)
 # Days a review link (workflow step "review by link") stays valid.
 PORTAL_REVIEW_LINK_DAYS = env.get_int("PORTAL_REVIEW_LINK_DAYS", 7)
+
+
+# The open data API's OpenAPI document (portal/api.py, /api/openapi.json)
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # `format` is a workshop filter, not a choice of renderer
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KoSI-Lab Portal – Open data API",
+    "DESCRIPTION": (
+        "Read-only data of one municipality's portal (the host you ask): workshops, workshop "
+        "series, labs and partners, in German and English. Only published, public pages; no "
+        "personal data. Every answer names the data licence and its attribution."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}

@@ -1,0 +1,21 @@
+"""The open data API's addresses (see portal/api.py); also the URL configuration the OpenAPI
+document is generated from, so it describes these and nothing else."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework.routers import SimpleRouter
+
+from .api import endpoints
+
+router = SimpleRouter(trailing_slash=True)
+for prefix, viewset in endpoints():
+    router.register(prefix, viewset, basename=prefix)
+
+urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path(
+        "api/openapi.json",
+        SpectacularJSONAPIView.as_view(urlconf="portal.api_urls"),
+        name="api_openapi",
+    ),
+]
