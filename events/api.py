@@ -23,7 +23,7 @@ from portal.sites import under_any
 from portal.translation import localize
 
 from . import registration as registrations
-from .models import EventFormat, EventPage, EventSeriesPage, EventStatus
+from .models import EventFormat, EventIndexPage, EventPage, EventSeriesPage, EventStatus
 from .places import attach_places
 from .selectors import STRUCTURED_DATA_IMAGES, attach_series
 
@@ -238,6 +238,28 @@ class Workshops(PublicCollection):
     detail_serializer_class = WorkshopDetails
     parameters_class = WorkshopParameters
     ordering = ("start", "pk")
+    dataset_title = _("Workshops")
+    dataset_description = _(
+        "Workshops of the municipal lab of social innovation and of its workshop series: "
+        "date, place, format, status, speakers, agenda and registration."
+    )
+    dataset_keywords = (_("workshop"), _("social innovation"), _("participation"))
+    dataset_themes = ("SOCI", "EDUC", "GOVE")
+
+    @classmethod
+    def other_formats(cls, request):
+        """Every workshop directory's calendar (one per language)."""
+        from wagtail.models import Site
+
+        from portal.sites import in_site
+
+        directories = in_site(
+            EventIndexPage.objects.live().public(), Site.find_for_request(request)
+        )
+        return [
+            (absolute_url(request, f"{directory.get_url(request)}calendar/"), "text/calendar")
+            for directory in directories.order_by("path")
+        ]
 
     def filter_pages(self, events, parameters):
         tz = timezone.get_current_timezone()
@@ -310,6 +332,10 @@ class WorkshopSeries(PublicCollection):
     page_model = EventSeriesPage
     serializer_class = Series
     detail_serializer_class = SeriesDetails
+    dataset_title = _("Workshop series")
+    dataset_description = _("Numbered series of workshops, with their parts in order.")
+    dataset_keywords = (_("workshop"), _("social innovation"))
+    dataset_themes = ("SOCI", "EDUC")
     parameters_class = SeriesParameters
     ordering = ("path",)
 

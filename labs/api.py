@@ -2,6 +2,7 @@
 and organisations are reached through the pages, not harvested from the data."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -86,6 +87,12 @@ class Labs(PublicCollection):
     page_model = LabPage
     serializer_class = Lab
     detail_serializer_class = LabDetails
+    dataset_title = _("Labs of social innovation")
+    dataset_description = _(
+        "Municipal labs of social innovation: their challenge, phase, topics and partners."
+    )
+    dataset_keywords = (_("social innovation"), _("lab"), _("participation"))
+    dataset_themes = ("SOCI", "GOVE")
     parameters_class = LabParameters
     ordering = ("title", "pk")
 
@@ -153,6 +160,13 @@ class Actors(PublicCollection):
     page_model = ActorPage
     serializer_class = Actor
     detail_serializer_class = ActorDetails
+    dataset_title = _("Partner actors")
+    dataset_description = _(
+        "Organisations and people from civil society, administration, politics, business "
+        "and research who take part in the labs."
+    )
+    dataset_keywords = (_("social innovation"), _("civil society"))
+    dataset_themes = ("SOCI",)
     parameters_class = ActorParameters
     ordering = ("title", "pk")
 

@@ -20,6 +20,7 @@ import hashlib
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import Http404
 from django.utils import translation
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -156,6 +157,11 @@ class PublicCollection(viewsets.ReadOnlyModelViewSet):
     page_model = None
     detail_serializer_class = None
     parameters_class = CommonParameters
+    # the collection as a dataset of the DCAT-AP.de catalogue (portal/catalogue.py)
+    dataset_title = ""
+    dataset_description = ""
+    dataset_keywords = ()
+    dataset_themes = ()  # codes of the EU's data themes, e.g. "SOCI"
     ordering = ("pk",)
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -163,6 +169,16 @@ class PublicCollection(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     lookup_field = "pk"
     lookup_value_regex = r"\d+"
+
+    @classmethod
+    def other_formats(cls, request) -> list[tuple[str, str]]:
+        """(URL, media type) of the collection in formats besides the API's JSON."""
+        return []
+
+    @classmethod
+    def last_change(cls, site):
+        pages = in_site(cls.page_model.objects.live().public(), site)
+        return pages.aggregate(latest=Max("last_published_at"))["latest"]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from .api import endpoints
+from .catalogue import catalogue_jsonld, catalogue_turtle
 
 router = SimpleRouter(trailing_slash=True)
 for prefix, viewset in endpoints():
@@ -13,6 +14,8 @@ for prefix, viewset in endpoints():
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
+    path("api/catalog.jsonld", catalogue_jsonld, name="api_catalogue_jsonld"),
+    path("api/catalog.ttl", catalogue_turtle, name="api_catalogue_turtle"),
     path(
         "api/openapi.json",
         SpectacularJSONAPIView.as_view(urlconf="portal.api_urls"),

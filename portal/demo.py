@@ -37,6 +37,8 @@ KOSI_LAB = {
         "contact_email": "kosi-lab@example.org",
         "contact_phone": "+49 231 000000",
         "funder_url": "https://www.bmbf.de/",
+        "data_attribution": "Städte Dortmund und Wuppertal, KoSI-Lab-Portal",
+        "regional_key": "059130000000",  # Dortmund
     },
 }
 
@@ -58,6 +60,7 @@ LINDENTAL = {
         "contact_email": "labor@lindental.example.org",
         "contact_phone": "+49 9999 0000",
         "funder_url": "https://dorf-zukunft.example.org/",
+        "data_attribution": "Gemeinde Lindental",  # fictional: no regional key
     },
 }
 

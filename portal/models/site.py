@@ -123,6 +123,16 @@ class PortalSettings(BaseSiteSetting):
         blank=True,
         help_text=_("How reusers name the source, e.g. “Stadt Dortmund, KoSI-Lab-Portal”."),
     )
+    regional_key = models.CharField(
+        _("official regional key"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12}$", _("Twelve digits, e.g. 059130000000."))],
+        help_text=_(
+            "The municipality's Amtlicher Regionalschlüssel (12 digits), so open-data portals "
+            "place its data on the map, e.g. 059130000000 for Dortmund."
+        ),
+    )
     # Where the site's images and documents live once there are several sites (set by
     # setup_portal, kept when the site or the collection is renamed)
     collection = models.ForeignKey(
@@ -154,7 +164,12 @@ class PortalSettings(BaseSiteSetting):
         ),
         MultiFieldPanel([FieldPanel("funder_logo"), FieldPanel("funder_url")], _("Funding")),
         MultiFieldPanel(
-            [FieldPanel("data_licence"), FieldPanel("data_attribution")], _("Open data")
+            [
+                FieldPanel("data_licence"),
+                FieldPanel("data_attribution"),
+                FieldPanel("regional_key"),
+            ],
+            _("Open data"),
         ),
         MultiFieldPanel(
             [
