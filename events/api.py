@@ -30,15 +30,19 @@ from .selectors import STRUCTURED_DATA_IMAGES, attach_series
 
 class WorkshopParameters(CommonParameters):
     start_from = serializers.DateField(
-        required=False, help_text="Workshops ending on or after this day (YYYY-MM-DD)."
+        required=False, help_text=_("Workshops ending on or after this day (YYYY-MM-DD).")
     )
     to = serializers.DateField(
-        required=False, help_text="Workshops starting on or before this day (YYYY-MM-DD)."
+        required=False, help_text=_("Workshops starting on or before this day (YYYY-MM-DD).")
     )
-    series = serializers.IntegerField(required=False, min_value=1, help_text="A series' id.")
-    lab = serializers.IntegerField(required=False, min_value=1, help_text="A lab's id.")
-    format = serializers.ChoiceField(choices=EventFormat.values, required=False)
-    status = serializers.ChoiceField(choices=EventStatus.values, required=False)
+    series = serializers.IntegerField(required=False, min_value=1, help_text=_("A series' id."))
+    lab = serializers.IntegerField(required=False, min_value=1, help_text=_("A lab's id."))
+    format = serializers.ChoiceField(
+        choices=EventFormat.values, required=False, help_text=_("In person, online or both.")
+    )
+    status = serializers.ChoiceField(
+        choices=EventStatus.values, required=False, help_text=_("Whether it takes place.")
+    )
 
     def get_fields(self):
         fields = super().get_fields()

@@ -23,9 +23,15 @@ from .models import ActorPage, LabPage, LabPartner, Phase, Sector, Topic
 
 
 class LabParameters(CommonParameters):
-    phase = serializers.ChoiceField(choices=Phase.values, required=False)
-    city = serializers.CharField(required=False, max_length=120)
-    topic = serializers.SlugField(required=False, help_text="A topic's slug.")
+    phase = serializers.ChoiceField(
+        choices=Phase.values,
+        required=False,
+        help_text=_("1 idea, 2 concept development, 3 set-up, 4 consolidation."),
+    )
+    city = serializers.CharField(
+        required=False, max_length=120, help_text=_("The lab's municipality or city.")
+    )
+    topic = serializers.SlugField(required=False, help_text=_("A topic's slug."))
 
 
 class TopicItem(serializers.Serializer):
@@ -130,8 +136,10 @@ class Labs(PublicCollection):
 
 
 class ActorParameters(CommonParameters):
-    sector = serializers.ChoiceField(choices=Sector.values, required=False)
-    lab = serializers.IntegerField(required=False, min_value=1, help_text="A lab's id.")
+    sector = serializers.ChoiceField(
+        choices=Sector.values, required=False, help_text=_("One of the five sectors.")
+    )
+    lab = serializers.IntegerField(required=False, min_value=1, help_text=_("A lab's id."))
 
 
 class Actor(ItemBase):

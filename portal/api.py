@@ -16,12 +16,15 @@ lives here:
 - the page cache keeps answers like pages, and a publish makes them stale like pages.
 """
 
+import functools
 import hashlib
+import json
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext_lazy as _
@@ -51,9 +54,9 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 class Licence(serializers.Serializer):
-    uri = serializers.URLField(help_text="The licence, from the DCAT-AP.de licence vocabulary.")
+    uri = serializers.URLField(help_text=_("The licence, from the DCAT-AP.de licence vocabulary."))
     name = serializers.CharField()
-    attribution = serializers.CharField(help_text="How to name the source when reusing.")
+    attribution = serializers.CharField(help_text=_("How to name the source when reusing."))
 
 
 LICENCE_SCHEMA = {
@@ -132,10 +135,17 @@ class CommonParameters(serializers.Serializer):
     language = serializers.ChoiceField(
         choices=LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="The language of the items (each item names its other languages' URLs).",
+        help_text=_("The language of the items (each item names its other languages' URLs)."),
     )
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
-    offset = serializers.IntegerField(min_value=0, max_value=10**6, default=0)
+    limit = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_LIMIT,
+        default=DEFAULT_LIMIT,
+        help_text=_("How many items (at most 100)."),
+    )
+    offset = serializers.IntegerField(
+        min_value=0, max_value=10**6, default=0, help_text=_("How many items to skip.")
+    )
 
     def to_internal_value(self, data):
         for name, value in data.items():
@@ -291,7 +301,11 @@ def documented(parameters_class, item_serializer, detail_serializer, tag):
     """OpenAPI descriptions of a collection's two operations (list and one item)."""
     errors = {400: ErrorMessage, 404: ErrorMessage, 429: ErrorMessage}
     language = OpenApiParameter(
-        "language", str, enum=LANGUAGES, default=settings.LANGUAGE_CODE, description="Language"
+        "language",
+        str,
+        enum=LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        description=_("The language of the item."),
     )
     return extend_schema_view(
         list=extend_schema(
@@ -301,6 +315,28 @@ def documented(parameters_class, item_serializer, detail_serializer, tag):
             tags=[tag], parameters=[language], responses={200: detail_serializer, **errors}
         ),
     )
+
+
+@functools.cache
+def openapi_document(language: str = "en") -> dict:
+    """The OpenAPI document in `language` (its descriptions are translatable), as drf-
+    spectacular writes it from the code: once per process and language."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    with translation.override(language):
+        schema = SchemaGenerator(urlconf="portal.api_urls").get_schema(request=None, public=True)
+        return json.loads(json.dumps(schema, cls=DjangoJSONEncoder))  # lazy texts translated
+
+
+def openapi_json(request):
+    """/api/openapi.json, in English (for developers everywhere)."""
+    response = JsonResponse(
+        openapi_document(),
+        content_type="application/vnd.oai.openapi+json",
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def endpoints() -> list[tuple[str, type]]:

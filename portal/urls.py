@@ -16,7 +16,7 @@ from search import views as search_views
 from .editorial.review_links import review_link, review_preview
 from .editorial.site_scope import SiteHistoryView, installation_wide_only
 from .sitemap import TranslatedSitemap
-from .views import robots_txt, theme_stylesheet
+from .views import open_data, robots_txt, theme_stylesheet
 
 urlpatterns = [
     # Counts and links every site's pages: for the installation's staff only
@@ -59,6 +59,7 @@ if settings.DEBUG or getattr(settings, "PORTAL_SERVE_MEDIA", False):
 urlpatterns += i18n_patterns(
     path(_("search/"), search_views.search, name="search"),
     path(_("search/suggestions/"), search_views.suggest, name="search_suggestions"),
+    path(_("open-data/"), open_data, name="open_data"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
@@ -45,3 +47,52 @@ def login_locked(request, original_response=None, credentials=None):
     response = render(request, "portal/login_locked.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)
     return private(response)
+
+
+@require_safe
+def open_data(request):
+    """The open data API's reference for people, in the visitor's language: what each
+    collection holds, its filters and their values, and where the machine-readable
+    descriptions are (the OpenAPI document, the DCAT-AP.de catalogue)."""
+    from .api import licence_of
+
+    return TemplateResponse(
+        request,
+        "portal/open_data.html",
+        {
+            "collections": api_reference(),
+            "licence": licence_of(Site.find_for_request(request)),
+        },
+    )
+
+
+def api_reference() -> list[dict]:
+    """Each collection in the visitor's language: its title, description, address and
+    query parameters (from the OpenAPI document, so the page says what the API does)."""
+    from .api import endpoints, openapi_document
+
+    paths = openapi_document(translation.get_language())["paths"]
+    collections = []
+    for prefix, collection in endpoints():
+        path_name = f"/api/v1/{prefix}/"
+        operation = paths[path_name]["get"]
+        parameters = []
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            parameters.append(
+                {
+                    "name": parameter["name"],
+                    "type": schema.get("format") or schema.get("type", ""),
+                    "values": schema.get("enum", []),
+                    "description": parameter.get("description", "").split("\n\n*")[0],
+                }
+            )
+        collections.append(
+            {
+                "title": collection.dataset_title,
+                "description": collection.dataset_description,
+                "path": path_name,
+                "parameters": parameters,
+            }
+        )
+    return collections

@@ -304,3 +304,23 @@ def test_page_json_is_a_reusers_document(client, demo):
     assert details["speakers"] and details["agenda"] and details["goals"]
     json.dumps(details)  # plain JSON
     assert Page.objects.filter(pk=item["id"], locale__language_code="en").exists()
+
+
+@pytest.mark.parametrize(
+    ("home", "reference", "heading"),
+    [("/de/", "/de/offene-daten/", "Werkstätten"), ("/en/", "/en/open-data/", "Workshops")],
+)
+def test_people_find_the_reference_in_their_language_from_every_page(
+    client, demo, home, reference, heading
+):
+    from tests.helpers import soup_of
+
+    footer_links = [a["href"] for a in soup_of(client.get(home)).select(".site-footer a")]
+    assert reference in footer_links
+    page = soup_of(client.get(reference))
+    assert heading in [h2.get_text() for h2 in page.select("h2")]
+    rows = {row.select_one("th code").get_text() for row in page.select(".api-parameters tbody tr")}
+    assert {"language", "limit", "offset", "from", "to", "format", "phase", "sector"} <= rows
+    links = [a["href"] for a in page.select("a")]
+    assert "/api/openapi.json" in links and "/api/catalog.ttl" in links
+    assert any(link.startswith("/api/v1/workshops/?language=") for link in links)

@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
-    "rest_framework",
+    # Django REST framework itself stays out: its German catalogue would replace Django's
+    # own wording of form errors on the site (e.g. "Enter a valid email address."), and the
+    # API needs none of its templates or models
     "drf_spectacular",
     "csp",
     "axes",
