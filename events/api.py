@@ -15,6 +15,7 @@ from portal.api import (
     PublicCollection,
     WithLicence,
     documented,
+    item_id,
     page_link,
 )
 from portal.delivery.http import absolute_url
@@ -35,8 +36,8 @@ class WorkshopParameters(CommonParameters):
     to = serializers.DateField(
         required=False, help_text=_("Workshops starting on or before this day (YYYY-MM-DD).")
     )
-    series = serializers.IntegerField(required=False, min_value=1, help_text=_("A series' id."))
-    lab = serializers.IntegerField(required=False, min_value=1, help_text=_("A lab's id."))
+    series = item_id(_("A series' id."))
+    lab = item_id(_("A lab's id."))
     format = serializers.ChoiceField(
         choices=EventFormat.values, required=False, help_text=_("In person, online or both.")
     )
@@ -92,12 +93,16 @@ class Workshop(ItemBase):
     part_number = serializers.IntegerField(allow_null=True)
     series = serializers.SerializerMethodField()
     place = serializers.SerializerMethodField()
-    online_url = serializers.URLField(allow_blank=True)
+    online_url = serializers.SerializerMethodField()
     cost = serializers.CharField(source="cost_note", help_text="Empty: free of charge.")
     image = serializers.SerializerMethodField()
     registration = serializers.SerializerMethodField()
     labs = serializers.SerializerMethodField()
     ics_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_online_url(self, event):
+        return event.online_url or None
 
     @extend_schema_field(PageLink(allow_null=True))
     def get_series(self, event):
@@ -170,7 +175,7 @@ class Speaker(serializers.Serializer):
 
 
 class AgendaEntry(serializers.Serializer):
-    time = serializers.TimeField()
+    time = serializers.RegexField(r"^\d{2}:\d{2}$", help_text=_("Local time, HH:MM."))
     item = serializers.CharField()
 
 
@@ -190,7 +195,7 @@ class WorkshopDetails(WithLicence, Workshop):
     @extend_schema_field(AgendaEntry(many=True))
     def get_agenda(self, event):
         return [
-            {"time": entry.time, "item": entry.item}
+            {"time": f"{entry.time:%H:%M}", "item": entry.item}
             for entry in event.agenda_items.order_by("sort_order", "time", "pk")
         ]
 

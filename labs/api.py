@@ -13,6 +13,7 @@ from portal.api import (
     PublicCollection,
     WithLicence,
     documented,
+    item_id,
     page_link,
 )
 from portal.delivery.http import absolute_url
@@ -28,10 +29,14 @@ class LabParameters(CommonParameters):
         required=False,
         help_text=_("1 idea, 2 concept development, 3 set-up, 4 consolidation."),
     )
-    city = serializers.CharField(
-        required=False, max_length=120, help_text=_("The lab's municipality or city.")
+    # no control characters (documented as a pattern, so the OpenAPI document says so)
+    city = serializers.RegexField(
+        r"^[^\x00-\x1f]+$",
+        required=False,
+        max_length=120,
+        help_text=_("The lab's municipality or city."),
     )
-    topic = serializers.SlugField(required=False, help_text=_("A topic's slug."))
+    topic = serializers.SlugField(required=False, max_length=80, help_text=_("A topic's slug."))
 
 
 class TopicItem(serializers.Serializer):
@@ -139,16 +144,20 @@ class ActorParameters(CommonParameters):
     sector = serializers.ChoiceField(
         choices=Sector.values, required=False, help_text=_("One of the five sectors.")
     )
-    lab = serializers.IntegerField(required=False, min_value=1, help_text=_("A lab's id."))
+    lab = item_id(_("A lab's id."))
 
 
 class Actor(ItemBase):
     sector = serializers.ChoiceField(choices=Sector.values)
     kind = serializers.ChoiceField(choices=["organisation", "person"])
     city = serializers.CharField()
-    website = serializers.URLField(allow_blank=True)
+    website = serializers.SerializerMethodField()
     description = serializers.CharField()
     logo = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_website(self, actor):
+        return actor.website or None
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_logo(self, actor):

@@ -49,6 +49,7 @@ from .models import PortalSettings
 from .sites import in_site
 
 MAX_LIMIT = 100
+MAX_ID = 2**31 - 1
 DEFAULT_LIMIT = 20
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -154,6 +155,13 @@ class CommonParameters(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def item_id(help_text):
+    """A parameter naming an item by its id."""
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
+    )
+
+
 class ErrorMessage(serializers.Serializer):
     detail = serializers.CharField(required=False)
 
@@ -178,7 +186,7 @@ class PublicCollection(viewsets.ReadOnlyModelViewSet):
     renderer_classes = [JSONRenderer]
     pagination_class = Pagination
     lookup_field = "pk"
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"\d{1,20}"
 
     @classmethod
     def other_formats(cls, request) -> list[tuple[str, str]]:
@@ -229,6 +237,8 @@ class PublicCollection(viewsets.ReadOnlyModelViewSet):
         return pages
 
     def get_object(self):
+        if int(self.kwargs[self.lookup_field]) > MAX_ID:  # beyond any database's integers
+            raise NotFound(_("No such item on this site in this language."))
         try:
             return super().get_object()
         except Http404:
