@@ -50,11 +50,6 @@ class WorkshopParameters(CommonParameters):
         fields["from"] = fields.pop("start_from")  # "from" is a keyword in Python
         return fields
 
-    def validate(self, data):
-        if data.get("from") and data.get("to") and data["to"] < data["from"]:
-            raise serializers.ValidationError({"to": [_("“to” must not be before “from”.")]})
-        return data
-
 
 class Place(serializers.Serializer):
     name = serializers.CharField()

@@ -110,6 +110,9 @@ def test_workshops_filter_by_date_series_lab_format_and_status(client, demo):
     assert upcoming and all(item["end"] >= today.isoformat() for item in upcoming)
     past = items(client, "workshops", to=(today - datetime.timedelta(days=1)).isoformat())
     assert [item["title"] for item in past["results"]] == ["1. Werkstatt: Grundlagen"]
+    # a range the wrong way round is valid and holds nothing
+    inverted = items(client, "workshops", **{"from": "2027-02-01", "to": "2027-01-01"})
+    assert inverted["count"] == 0
 
     series = EventSeriesPage.objects.get(locale__language_code="de")
     in_series = items(client, "workshops", series=series.pk)["results"]
@@ -159,7 +162,6 @@ def test_languages_and_pagination(client, demo):
         {"status": "x\x00"},
         {"format": "in_person" * 30},
         {"unknown": "1"},
-        {"from": "2027-02-01", "to": "2027-01-01"},
     ],
 )
 def test_bad_input_is_a_400_with_a_message(client, demo, query):
