@@ -119,15 +119,15 @@ def django_json(script: str, env: dict):
     return json.loads(process.stdout.strip().splitlines()[-1])
 
 
-def ensure_port_free(port: int):
-    """Stop before measuring someone else's server on the same port."""
+def ensure_port_free(port: int, option: str = "--port"):
+    """Stop before measuring (or breaking) someone else's server on the same port."""
     with socket.socket() as probe:
         # like gunicorn: connections of an earlier run waiting to close do not count
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
-            raise SystemExit(f"port {port} is in use: choose another with --port") from None
+            raise SystemExit(f"port {port} is in use: choose another with {option}") from None
 
 
 def wait_until_serving(url: str, server: subprocess.Popen | None = None, timeout: float = 60):
