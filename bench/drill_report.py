@@ -130,7 +130,7 @@ def reconcile(registrants: list[Registrant], stored: dict[str, int]) -> Reconcil
             if count and (email not in by_email or not by_email[email].posted)
         ],
         gave_up=len(gave_up),
-        stored_after_error=sum(1 for r in gave_up if stored.get(r.email)),
+        stored_after_error=sum(1 for r in gave_up if r.posted and stored.get(r.email)),
     )
 
 
@@ -215,13 +215,12 @@ def log_events(lines: list[LogLine]) -> tuple[list[tuple[float, str]], int]:
 
     Errors: the portal's JSON records of level ERROR or CRITICAL (reason: the exception),
     gunicorn's own ERROR and CRITICAL lines (a worker that crashed, timed out or could not
-    handle a request; the traceback that follows belongs to them), and any other
+    handle a request; the traceback on the next line belongs to them), and any other
     traceback."""
-    errors, warnings, after_gunicorn_error = [], 0, False
+    errors, warnings, gunicorn_error = [], 0, False
     for line in lines:
-        text = line.text
+        text, after_gunicorn_error, gunicorn_error = line.text, gunicorn_error, False
         if text.startswith("{"):
-            after_gunicorn_error = False
             try:
                 record = json.loads(text)
             except ValueError:
@@ -231,8 +230,8 @@ def log_events(lines: list[LogLine]) -> tuple[list[tuple[float, str]], int]:
                 errors.append((line.at, exception_of(record)))
             warnings += level == "WARNING"
         elif match := GUNICORN_LINE.match(text):
-            after_gunicorn_error = match["level"] in ("ERROR", "CRITICAL")
-            if after_gunicorn_error:
+            gunicorn_error = match["level"] in ("ERROR", "CRITICAL")
+            if gunicorn_error:
                 errors.append((line.at, f"gunicorn: {match['message']}"))
             warnings += match["level"] == "WARNING"
         elif text.startswith("Traceback (most recent call last)") and not after_gunicorn_error:
