@@ -3,6 +3,7 @@
 server under test, wrk's output, the page mix of many visitors, a visitor's registration
 and the server log's errors."""
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import http.client
@@ -391,16 +392,22 @@ def mix_and_workshop(env: dict) -> tuple[list[tuple[str, float, str]], str, int]
     return mix, found["registration"], found["pages"]
 
 
-def warm_up(base: str, mix: list[tuple[str, float, str]], server_log: Path):
-    """Request every path once: the workers load their code, and a path that fails stops
-    the test before it starts (the mix would be wrong, not the server slow)."""
-    failures = []
-    for kind, _weight, path in mix:
+def warm_up(base: str, mix: list[tuple[str, float, str]], server_log: Path, workers: int):
+    """Request every path once, as many at a time as the server has `workers`: they load
+    their code, and a path that fails stops the test before it starts (the mix would be
+    wrong, not the server slow)."""
+
+    def failure(entry: tuple[str, float, str]) -> str:
+        kind, _weight, path = entry
         try:
             with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310
                 response.read()
         except OSError as error:
-            failures.append(f"{kind} {path}: {error}")
+            return f"{kind} {path}: {error}"
+        return ""
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        failures = [outcome for outcome in pool.map(failure, mix) if outcome]
     if failures:
         raise SystemExit(
             "paths of the mix that fail:\n  "

@@ -372,16 +372,7 @@ class LogWatcher(threading.Thread):
 
 PUBLISH_SCRIPT = """
 import json, sys
-from events.models import EventPage
-sys.stdin.readline()  # the drill's moment; Django is loaded, no connection is open yet
-page = EventPage.objects.get(pk=PK)
-page.title = NEW_TITLE
-page.save_revision().publish()
-print(json.dumps({"title": EventPage.objects.get(pk=PK).title}), flush=True)
-"""
-
-CHANGED_PAGE_SCRIPT = """
-import json
+from django.db import connection
 from django.utils import timezone
 from events.models import EventPage, RegistrationMode
 page = (
@@ -390,7 +381,13 @@ page = (
     .exclude(registration_mode=RegistrationMode.BUILT_IN)  # a form page is never cached
     .order_by("start").first()
 )
-print(json.dumps({"pk": page.pk, "url": page.url, "title": page.title}))
+print(json.dumps({"pk": page.pk, "url": page.url, "title": page.title}), flush=True)
+connection.close()  # the database restarts before the publish
+new_title = json.loads(sys.stdin.readline())  # the drill's moment
+page = EventPage.objects.get(pk=page.pk)
+page.title = new_title
+page.save_revision().publish()
+print(json.dumps({"title": EventPage.objects.get(pk=page.pk).title}), flush=True)
 """
 
 STORED_SCRIPT = """
@@ -403,14 +400,13 @@ print(json.dumps({row["email"]: row["count"] for row in stored.annotate(count=Co
 
 
 class Publisher:
-    """A `manage.py shell` that loads Django at once and publishes the new title when told,
-    so the moment of the publish is known to a fraction of a second."""
+    """A `manage.py shell` that picks a workshop whose page is cached (not one with the
+    registration form) at once, and publishes a new title for it when told: Django is
+    loaded by then, so the moment of the publish is known to a fraction of a second."""
 
-    def __init__(self, env: dict, page: dict):
-        script = PUBLISH_SCRIPT.replace("PK", str(page["pk"]))
-        script = script.replace("NEW_TITLE", json.dumps(page["new_title"]))
+    def __init__(self, env: dict):
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "shell", "-c", script],
+            [sys.executable, "manage.py", "shell", "-c", PUBLISH_SCRIPT],
             cwd=ROOT,
             env=env,
             stdin=subprocess.PIPE,
@@ -418,13 +414,20 @@ class Publisher:
             stderr=subprocess.PIPE,
             text=True,
         )
+        self.page = self.next_object()
 
-    def publish(self) -> str:
-        """The title now stored; raises when the publish failed."""
-        output, errors = self.process.communicate("go\n", timeout=120)
-        if self.process.returncode:
-            raise RuntimeError(f"the publish failed:\n{errors[-3000:]}")
-        return json.loads(output.strip().splitlines()[-1])["title"]
+    def next_object(self) -> dict:
+        """The next JSON object the script prints (the shell may say other things first)."""
+        for line in self.process.stdout:
+            if line.startswith("{"):
+                return json.loads(line)
+        raise RuntimeError(f"manage.py shell failed:\n{self.process.stderr.read()[-3000:]}")
+
+    def publish(self, title: str) -> str:
+        """Publish `title`; returns the title then stored."""
+        self.process.stdin.write(json.dumps(title) + "\n")
+        self.process.stdin.flush()
+        return self.next_object()["title"]
 
     def close(self):
         if self.process.poll() is None:
@@ -462,9 +465,10 @@ def break_and_restore(
     postgres: "PostgresCluster",
     redis_server: "RedisServer",
     publisher: Publisher,
+    new_title: str,
 ) -> tuple[list[Outage], float | None, str]:
-    """The outages and the publish; returns the outages, when the publish was done and
-    what went wrong with it."""
+    """The outages and the publish of `new_title`; returns the outages, when the publish
+    was done and what went wrong with it."""
     database = Outage("PostgreSQL", "database", True, DATABASE_ERRORS)
     clock.sleep_until(timeline.postgres_stop)
     database.start = clock.now()
@@ -492,30 +496,33 @@ def break_and_restore(
     clock.sleep_until(cache.end + PUBLISH_AFTER_REDIS)
     progress(clock, "publishing the workshop's new title")
     try:
-        publisher.publish()
-    except (RuntimeError, ValueError, subprocess.TimeoutExpired) as error:
+        stored = publisher.publish(new_title)
+    except (RuntimeError, ValueError, OSError) as error:
         return [database, cache], None, str(error)
+    if stored != new_title:
+        return [database, cache], None, f"the page's title is {stored!r}"
     published_at = clock.now()
     progress(clock, "published")
     return [database, cache], published_at, ""
 
 
-def drill(arguments, env, work_dir, postgres, redis_server) -> Results:
-    """Serve, load, break and restore; then count the registrations."""
+def drill(arguments, env, work_dir, postgres, redis_server, started: float) -> Results:
+    """Serve, load, break and restore; then count the registrations. `started`: when the
+    set-up began (time.monotonic())."""
     mix, workshop, pages = mix_and_workshop(env)
-    changed = django_json(CHANGED_PAGE_SCRIPT, env)
-    changed["new_title"] = f"Werkstatt nach der Übung {secrets.token_hex(3)}"
     prefix = f"drill-{datetime.now(UTC):%Y%m%d%H%M%S}-{secrets.token_hex(3)}-"
     timeline = Timeline(arguments.duration, arguments.database_down, arguments.redis_down)
     base = f"http://127.0.0.1:{arguments.port}"
     server_log = work_dir / "server.log"
-    publisher = Publisher(env, changed)
+    publisher = Publisher(env)
+    changed = {**publisher.page, "new_title": f"Werkstatt nach der Übung {secrets.token_hex(3)}"}
     try:
         with gunicorn(env, arguments.port, 2, server_log) as server:
             print(f"Warming up ({len(mix)} paths) …", flush=True)
-            warm_up(base, mix, server_log)
+            warm_up(base, mix, server_log, workers=2)
             workers_before = sorted(worker_pids(server.pid))
             print(
+                f"Set up in {time.monotonic() - started:.0f} s. "
                 f"Drill: {arguments.clients} clients for {arguments.duration:.0f} s, a "
                 f"registration every {REGISTRATION_INTERVAL} s at {workshop}, the title of "
                 f"{changed['url']} changed after the outages …",
@@ -527,7 +534,7 @@ def drill(arguments, env, work_dir, postgres, redis_server) -> Results:
             load = Load(arguments.port, mix, workshop, changed, prefix, arguments.clients, clock)
             load.start()
             outages, published_at, publish_failure = break_and_restore(
-                clock, timeline, postgres, redis_server, publisher
+                clock, timeline, postgres, redis_server, publisher, changed["new_title"]
             )
             end = max(arguments.duration, (published_at or 0) + AFTER_PUBLISH)
             clock.sleep_until(end)
@@ -654,6 +661,7 @@ def main():
     # a stop from outside (CI's timeout, kill) still removes the cluster and Redis
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
+    started = time.monotonic()
     work_dir = Path(tempfile.mkdtemp(prefix="kosi-drill-"))
     with own_services(arguments, work_dir) as (postgres, redis_server):
         env = bench_environment(
@@ -677,10 +685,11 @@ def main():
         )
         print(f"Building the database at scale {arguments.scale} …", flush=True)
         prepare_database(env, arguments.scale)
-        results = drill(arguments, env, work_dir, postgres, redis_server)
+        results = drill(arguments, env, work_dir, postgres, redis_server, started)
 
     lines, passed = report(results)
     table = "\n".join(lines)
+    print(f"Done in {time.monotonic() - started:.0f} s in all.")
     print()
     print(table)
     RESULTS.mkdir(exist_ok=True)

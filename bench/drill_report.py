@@ -289,11 +289,10 @@ def phase_row(name: str, start: float, end: float, answers: list[Answer], last: 
     answers = in_phase(answers, start, end, last)
     visits = [a for a in answers if a.kind not in NOT_PAGE_MIX]
     pages = [a for a in answers if a.kind not in {READINESS_PROBE, REGISTRATION}]
-    cacheable = [a for a in visits if a.cache]
     registrations = [a for a in answers if a.kind == REGISTRATION]
     readiness = [a for a in answers if a.kind == READINESS_PROBE]
     p95 = percentile([(a.ended - a.started) * 1000 for a in visits], 95)
-    cached = sum(a.cache == "HIT" for a in cacheable) / len(cacheable) if cacheable else 0
+    cached = sum(a.cache == "HIT" for a in visits) / len(visits) if visits else 0
     return (
         f"{name:<18} {start:>6.1f} {end:>6.1f} {len(visits):>9} "
         f"{len(visits) / max(end - start, 0.1):>7.0f} {p95:>7.0f} "
@@ -444,8 +443,8 @@ def report(results: Results) -> tuple[list[str], bool]:
     lines.append("-" * len(header))
     lines.append(phase_row("total", 0.0, results.duration, results.answers, True))
     lines.append(
-        "requests, req/s, p95 and cached: the visitors' page mix (cached: share of cacheable "
-        "answers served from the page cache); errors: failed or unanswered page requests "
+        "requests, req/s, p95 and cached: the visitors' page mix (cached: the share served "
+        "from the page cache; static files never are); errors: failed or unanswered page requests "
         "including the form and changed-page probes; registr.: attempts ok/failed; ready: "
         "/health/ready 200/503"
     )

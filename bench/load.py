@@ -199,7 +199,7 @@ def main():
     prefix = f"load-{datetime.now(UTC):%Y%m%d%H%M%S}-{secrets.token_hex(3)}-"
     with gunicorn(env, arguments.port, arguments.workers, server_log) as server:
         print(f"Warming up ({len(mix)} paths) …", flush=True)
-        warm_up(base, mix, server_log)
+        warm_up(base, mix, server_log, arguments.workers)
         print(
             f"Loading for {arguments.duration}s with {arguments.clients} clients and one "
             f"registration a second at {workshop} …",
