@@ -5,9 +5,11 @@ Nothing here starts, stops or asks anything, so tests/test_drill.py checks the d
 judgement on made-up records.
 """
 
+import collections
 import dataclasses
 import json
 import re
+import textwrap
 from datetime import UTC, datetime
 
 from common import percentile
@@ -397,14 +399,23 @@ def gunicorn_not_restarted(results: Results) -> tuple[bool, str]:
 def log_errors_explained(results: Results) -> tuple[bool, str]:
     errors, warnings = log_events(results.log_lines)
     unexpected = unexpected_log_errors(errors, results.outages)
-    explained = sorted({reason for at, reason in errors if (at, reason) not in unexpected})
+    explained = [error for error in errors if error not in unexpected]
     return not unexpected, (
         f"log: {len(unexpected)} unexpected errors"
-        + "".join(f"\n          {at:5.1f} s  {reason}" for at, reason in unexpected[:5])
-        + f"; {len(errors) - len(unexpected)} while a service was down"
-        + (f" ({'; '.join(explained[:3])})" if explained else "")
-        + f"; {warnings} warnings"
+        + "".join(f"\n{INDENT}{at:5.1f} s  {shortened(reason)}" for at, reason in unexpected[:5])
+        + f"\n{INDENT}{len(explained)} errors while a service was down, {warnings} warnings"
+        + "".join(
+            f"\n{INDENT}{count:>5} × {shortened(reason)}"
+            for reason, count in collections.Counter(reason for _at, reason in explained).items()
+        )
     )
+
+
+INDENT = " " * 8  # under the text of a check
+
+
+def shortened(text: str, length: int = 100) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 CHECKS = [
@@ -442,12 +453,16 @@ def report(results: Results) -> tuple[list[str], bool]:
         lines.append(phase_row(name, start, end, results.answers, last))
     lines.append("-" * len(header))
     lines.append(phase_row("total", 0.0, results.duration, results.answers, True))
-    lines.append(
-        "requests, req/s, p95 and cached: the visitors' page mix (cached: the share served "
-        "from the page cache; static files never are); errors: failed or unanswered page requests "
-        "including the form and changed-page probes; registr.: attempts ok/failed; ready: "
-        "/health/ready 200/503"
-    )
+    lines += [
+        "requests, req/s, p95, cached: the visitors' page mix; cached: the share served from the",
+        "  page cache (static files never are); errors: failed or unanswered page requests, the",
+        "  probes of the form and the changed page included; registr.: registration attempts",
+        "  ok/failed; ready: /health/ready 200/503",
+    ]
     found = [check(results) for check in CHECKS]
-    lines += [f"{'ok    ' if passed else 'FAILED'}  {text}" for passed, text in found]
+    for passed, text in found:
+        first, *details = text.split("\n")
+        verdict = f"{'ok' if passed else 'FAILED':<{len(INDENT)}}"
+        lines += textwrap.wrap(first, 100, initial_indent=verdict, subsequent_indent=INDENT)
+        lines += details
     return lines, all(passed for passed, _text in found)
