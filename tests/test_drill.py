@@ -28,6 +28,7 @@ from drill_report import (
     Outage,
     Registrant,
     Results,
+    cache_use_seconds,
     log_events,
     phases,
     readiness_named,
@@ -109,6 +110,20 @@ def test_recovery_is_the_first_good_answer_after_the_database_is_back():
     ]
     assert recovery_seconds(answers, READINESS_PROBE, database) == pytest.approx(1.3)
     assert recovery_seconds(answers, FORM_PROBE, database) is None
+
+
+def test_the_page_cache_is_in_use_again_with_the_first_page_stored_in_it():
+    """Redis comes back empty: a page must be stored before one can come from the cache,
+    and under load that second request may wait; the first page stored is the measure."""
+    cache = outages()[1]
+    answers = [
+        page(24.0, 24.1, cache="HIT"),  # before the outage
+        page(30.0, 34.0),  # during it: served without the cache
+        page(34.0, 36.0, cache="MISS"),  # queued, answered (and stored) once Redis was back
+        page(36.5, 37.0, cache="HIT"),
+    ]
+    assert cache_use_seconds(answers, cache) == (pytest.approx(1.0), pytest.approx(2.0))
+    assert cache_use_seconds(answers[:2], cache) == (None, None)
 
 
 def test_phases_alternate_calm_and_outage():
