@@ -420,8 +420,14 @@ def log_errors_explained(results: Results) -> tuple[bool, str]:
 INDENT = " " * 8  # under the text of a check
 
 
-def shortened(text: str, length: int = 100) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
+def shortened(text: str, length: int = 90) -> str:
+    """`text` cut in the middle: an exception's class begins it, what went wrong ends it."""
+    if len(text) <= length:
+        return text
+    head = text.find(": ") + 2  # the exception's class, whole
+    if not 2 <= head <= length // 2:
+        head = length // 3
+    return f"{text[:head]}…{text[len(text) - (length - head - 1) :]}"
 
 
 CHECKS = [

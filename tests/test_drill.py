@@ -316,6 +316,9 @@ def test_the_report_of_a_good_drill_passes_every_check():
     found = " ".join(checks)
     assert "/health/ready 200 after 0.6 s, the form page 200 after 0.4 s" in found
     assert "1 visitors, 1 accepted (1 after trying again), 1 stored once, 0 lost" in found
+    # the log's errors by kind, long messages cut in the middle: class and reason stay
+    assert "1 × django.db.utils.OperationalError: …" in found
+    assert found.endswith("port 54329 failed: Connection refused")
     phase_names = [line.split("  ")[0] for line in lines[4:9]]
     assert phase_names == [
         "before",
