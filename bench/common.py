@@ -1,8 +1,15 @@
-"""What the benchmark (bench/run.py) and the load test (bench/load.py) share: the benchmark
-database, the environment and gunicorn process of the server under test, and wrk's output."""
+"""What the benchmark (bench/run.py), the load test (bench/load.py) and the resilience drill
+(bench/drill.py) share: the benchmark database, the environment and gunicorn process of the
+server under test, wrk's output, the page mix of many visitors, a visitor's registration
+and the server log's errors."""
 
+import concurrent.futures
 import contextlib
+import dataclasses
+import http.client
+import http.cookies
 import json
+import math
 import os
 import re
 import secrets
@@ -12,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -61,10 +69,14 @@ def postgres_database_exists(name: str) -> bool:
 
 
 def create_database(
-    kind: str, work_dir: Path, reuse: bool = False, name: str = DATABASE_NAME
+    kind: str,
+    work_dir: Path,
+    reuse: bool = False,
+    name: str = DATABASE_NAME,
+    server: str = POSTGRES_ADMIN_URL,
 ) -> str:
-    """The database URL; a new, empty PostgreSQL database `name` (without uploads) unless
-    `reuse`."""
+    """The database URL; a new, empty PostgreSQL database `name` on `server` (without
+    uploads) unless `reuse`."""
     if kind == "sqlite":
         return f"sqlite:///{work_dir / 'bench.sqlite3'}"
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
@@ -72,11 +84,11 @@ def create_database(
     if not reuse:
         import psycopg
 
-        with psycopg.connect(f"{POSTGRES_ADMIN_URL}/postgres", autocommit=True) as connection:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {name}")
             connection.execute(f"CREATE DATABASE {name}")
         shutil.rmtree(media_root(kind, work_dir, name), ignore_errors=True)
-    return f"{POSTGRES_ADMIN_URL}/{name}"
+    return f"{server}/{name}"
 
 
 def run(command: list[str], env: dict):
@@ -108,15 +120,15 @@ def django_json(script: str, env: dict):
     return json.loads(process.stdout.strip().splitlines()[-1])
 
 
-def ensure_port_free(port: int):
-    """Stop before measuring someone else's server on the same port."""
+def ensure_port_free(port: int, option: str = "--port"):
+    """Stop before measuring (or breaking) someone else's server on the same port."""
     with socket.socket() as probe:
         # like gunicorn: connections of an earlier run waiting to close do not count
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
-            raise SystemExit(f"port {port} is in use: choose another with --port") from None
+            raise SystemExit(f"port {port} is in use: choose another with {option}") from None
 
 
 def wait_until_serving(url: str, server: subprocess.Popen | None = None, timeout: float = 60):
@@ -175,10 +187,15 @@ def log_tail(log_file: Path, lines: int = 30) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+def worker_pids(master_pid: int) -> list[int]:
+    """The processes gunicorn's master `master_pid` started: its workers."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
 def worker_peak_rss_mb(master_pid: int) -> float:
     peaks = []
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    for pid in children.read_text().split() if children.exists() else []:
+    for pid in worker_pids(master_pid):
         status = Path(f"/proc/{pid}/status").read_text()
         match = re.search(r"VmHWM:\s+(\d+) kB", status)
         if match:
@@ -262,3 +279,257 @@ def forget_cache(redis_url: str, prefix: str):
     client = redis.Redis.from_url(redis_url)
     for key in client.scan_iter(match=f"{prefix}:*", count=1000):
         client.delete(key)
+
+
+# --- the page mix of the load test and the resilience drill -----------------------------
+
+# The GET mix: kind and share of requests (percent); within a kind the paths share evenly.
+MIX = [
+    ("home", 12),
+    ("lab index", 5),
+    ("lab index, filtered", 3),
+    ("lab page", 10),
+    ("actor index", 4),
+    ("actor index, filtered", 2),
+    ("actor page", 8),
+    ("event index", 5),
+    ("event index, filtered", 3),
+    ("event page", 8),
+    ("series page", 3),
+    ("search", 5),
+    ("search suggestions", 3),
+    (".ics calendar", 2),
+    ("Atom feed", 2),
+    ("sitemap", 1),
+    ("static files", 22),
+    ("theme stylesheet", 2),
+]
+DETAIL_PAGES = 25  # lab, actor and event pages in the mix (each kind), German and English
+
+PATHS_SCRIPT = """
+import json, random
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Page, Site
+from events import registration
+from events.models import EventIndexPage, EventPage, EventSeriesPage, RegistrationMode
+from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+from portal.models import PortalSettings
+
+rng = random.Random(7)
+def some(model, count):
+    pages = list(model.objects.live().public().order_by("pk"))
+    return [page.url for page in rng.sample(pages, min(count, len(pages)))]
+def index(model, language="de"):
+    return model.objects.live().get(locale__language_code=language).url
+def search(language):
+    with translation.override(language):
+        return reverse("search"), reverse("search_suggestions")
+
+labs, actors, events = index(LabIndexPage), index(ActorIndexPage), index(EventIndexPage)
+search_de, suggest_de = search("de")
+search_en, suggest_en = search("en")
+theme = PortalSettings.for_site(Site.objects.get(is_default_site=True)).theme_version
+workshop = next(
+    (
+        event
+        for event in EventPage.objects.live().public().filter(
+            locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN
+        ).order_by("start")
+        if (available := registration.availability(event)) and available.accepts_registrations
+    ),
+    None,
+)
+print(json.dumps({
+    "pages": Page.objects.live().count(),
+    "registration": workshop.url if workshop else None,
+    "paths": {
+        "home": ["/de/", "/de/", "/de/", "/en/"],
+        "lab index": [labs, index(LabIndexPage, "en")],
+        "lab index, filtered": [labs + "?phase=2&city=Dortmund", labs + "?city=Wuppertal",
+                                labs + "?page=2"],
+        "lab page": some(LabPage, DETAIL_PAGES),
+        "actor index": [actors, index(ActorIndexPage, "en")],
+        "actor index, filtered": [actors + "?sector=research", actors + "?city=Bochum",
+                                  actors + "?page=2"],
+        "actor page": some(ActorPage, DETAIL_PAGES),
+        "event index": [events, index(EventIndexPage, "en")],
+        "event index, filtered": [events + "?format=in_person", events + "?format=online",
+                                  events + "?when=past"],
+        "event page": some(EventPage, DETAIL_PAGES),
+        "series page": some(EventSeriesPage, DETAIL_PAGES),
+        "search": [search_de + "?q=Quartier", search_de + "?q=Nachbarsch",
+                   search_de + "?q=Werkstatt", search_de + "?q=Dortmund",
+                   search_en + "?q=neighbourhood"],
+        "search suggestions": [suggest_de + "?q=Qua", suggest_de + "?q=Werk",
+                               suggest_en + "?q=lab"],
+        ".ics calendar": [events + "calendar/"],
+        "Atom feed": [events + "feed/"],
+        "sitemap": ["/sitemap.xml"],
+        "static files": [staticfiles_storage.url(name) for name in
+                         ["css/portal.css", "js/search-suggestions.js", "img/favicon.svg"]],
+        "theme stylesheet": [reverse("theme_stylesheet") + "?v=" + theme],
+    },
+}))
+"""
+
+
+def mix_and_workshop(env: dict) -> tuple[list[tuple[str, float, str]], str, int]:
+    """The weighted GET mix as (kind, weight, path), the workshop's path and the page count."""
+    found = django_json(PATHS_SCRIPT.replace("DETAIL_PAGES", str(DETAIL_PAGES)), env)
+    if not found["registration"]:
+        raise SystemExit(
+            "no published workshop with an open registration form in the database: "
+            "build it again with --rebuild"
+        )
+    mix = []
+    for kind, share in MIX:
+        paths = found["paths"][kind]
+        if not paths:
+            print(f"  (no {kind} in this database: left out of the mix)")
+        mix += [(kind, share / len(paths), path) for path in paths]
+    return mix, found["registration"], found["pages"]
+
+
+def warm_up(base: str, mix: list[tuple[str, float, str]], server_log: Path, workers: int):
+    """Request every path once, as many at a time as the server has `workers`: they load
+    their code, and a path that fails stops the test before it starts (the mix would be
+    wrong, not the server slow)."""
+
+    def failure(entry: tuple[str, float, str]) -> str:
+        kind, _weight, path = entry
+        try:
+            with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310
+                response.read()
+        except OSError as error:
+            return f"{kind} {path}: {error}"
+        return ""
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        failures = [outcome for outcome in pool.map(failure, mix) if outcome]
+    if failures:
+        raise SystemExit(
+            "paths of the mix that fail:\n  "
+            + "\n  ".join(failures)
+            + "\nerrors in the server log:\n  "
+            + "\n  ".join(application_errors(server_log))
+            + "\n(missing images: a database built before its uploads were kept in "
+            "var/bench/ needs --rebuild)"
+        )
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * p / 100) - 1)] if ordered else float("nan")
+
+
+def server_log(log_file: Path) -> list[str]:
+    return log_file.read_text(errors="replace").splitlines() if log_file.exists() else []
+
+
+def server_errors(log_file: Path) -> list[str]:
+    """gunicorn's errors in the server log: a worker that timed out, crashed or was killed
+    dropped the requests it held without an answer, which wrk does not count."""
+    pattern = re.compile(r"\[[^]]+\] \[\d+\] \[(ERROR|CRITICAL)\]")
+    return [line for line in server_log(log_file) if pattern.match(line)]
+
+
+def application_errors(log_file: Path) -> list[str]:
+    """The portal's logged errors (JSON lines), grouped by the traceback's last line: how
+    often, one message, the reason ("3 × Internal Server Error: /de/…: SourceImageIOError…")."""
+    groups: dict[str, list] = {}
+    for line in server_log(log_file):
+        if not line.startswith("{") or '"level": "ERROR"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        message = record.get("message", "")
+        reason = ((record.get("exception") or "").strip().splitlines() or [""])[-1]
+        groups.setdefault(reason or message, [0, message])[0] += 1
+    return [
+        f"{count} × {message}" + (f": {reason}" if reason != message else "")
+        for reason, (count, message) in groups.items()
+    ][:10]
+
+
+# --- a visitor's registration ------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class RegistrationResult:
+    """What one registration through a workshop's form got. `failure` is "" when the form
+    page, the POST and the page it redirects to all answered as they should. `posted`: the
+    POST was sent, so the registration may be stored whatever the answer; `accepted`: it was
+    answered with the redirect to "check your e-mail", so it must be stored."""
+
+    failure: str = ""
+    posted: bool = False
+    accepted: bool = False
+    post_ms: float | None = None
+
+
+def send_registration(port: int, workshop: str, email: str, name: str) -> RegistrationResult:
+    """Register like a visitor: the form page (CSRF cookie and token), the POST with `email`,
+    the page it redirects to."""
+    result = RegistrationResult()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        result.failure = _register(connection, port, workshop, email, name, result)
+    except (OSError, http.client.HTTPException) as error:
+        stage = "confirmation page" if result.accepted else "POST" if result.posted else "form page"
+        result.failure = f"{stage}: {type(error).__name__}: {error}"
+    finally:
+        connection.close()
+    return result
+
+
+def _register(connection, port, workshop, email, name, result: RegistrationResult) -> str:
+    connection.request("GET", workshop)
+    response = connection.getresponse()
+    page = response.read().decode()
+    if response.status != 200:
+        return f"form page: HTTP {response.status}"
+    cookies = http.cookies.SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if "csrftoken" not in cookies or token is None:
+        return "form page: no registration form (CSRF cookie or token missing)"
+    form = {
+        "csrfmiddlewaretoken": token.group(1),
+        "name": name,
+        "email": email,
+        "organisation": "Lasttest",
+        "municipality": "Dortmund",
+        "note": "",
+        "consent": "on",
+        "website": "",  # the honeypot
+    }
+    started = time.perf_counter()
+    result.posted = True
+    connection.request(
+        "POST",
+        f"{workshop}register/",
+        body=urllib.parse.urlencode(form),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookies['csrftoken'].value}",
+            "Origin": f"http://127.0.0.1:{port}",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    result.post_ms = (time.perf_counter() - started) * 1000
+    location = response.getheader("Location", "")
+    if response.status != 302 or not location.endswith("register/sent/"):
+        return f"POST: HTTP {response.status} {location}".strip()
+    result.accepted = True
+    connection.request("GET", urllib.parse.urlsplit(location).path)
+    response = connection.getresponse()
+    response.read()
+    if response.status != 200:
+        return f"confirmation page: HTTP {response.status}"
+    return ""

@@ -23,129 +23,39 @@ a Redis server, so the figures are the application's own.
 """
 
 import argparse
-import http.client
-import http.cookies
 import json
-import math
-import re
 import secrets
 import shutil
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 from common import (
     BENCH,
     DATABASE_NAME,
+    MIX,
     RESULTS,
+    application_errors,
     bench_environment,
     create_database,
     django_json,
     forget_cache,
     gunicorn,
     media_root,
+    mix_and_workshop,
     parse_wrk,
+    percentile,
     postgres_database_exists,
     prepare_database,
+    send_registration,
+    server_errors,
+    warm_up,
     worker_peak_rss_mb,
     wrk,
 )
-
-# The GET mix: kind and share of requests (percent); within a kind the paths share evenly.
-MIX = [
-    ("home", 12),
-    ("lab index", 5),
-    ("lab index, filtered", 3),
-    ("lab page", 10),
-    ("actor index", 4),
-    ("actor index, filtered", 2),
-    ("actor page", 8),
-    ("event index", 5),
-    ("event index, filtered", 3),
-    ("event page", 8),
-    ("series page", 3),
-    ("search", 5),
-    ("search suggestions", 3),
-    (".ics calendar", 2),
-    ("Atom feed", 2),
-    ("sitemap", 1),
-    ("static files", 22),
-    ("theme stylesheet", 2),
-]
-DETAIL_PAGES = 25  # lab, actor and event pages in the mix (each kind), German and English
-
-PATHS_SCRIPT = """
-import json, random
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.urls import reverse
-from django.utils import translation
-from wagtail.models import Page, Site
-from events import registration
-from events.models import EventIndexPage, EventPage, EventSeriesPage, RegistrationMode
-from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
-from portal.models import PortalSettings
-
-rng = random.Random(7)
-def some(model, count):
-    pages = list(model.objects.live().public().order_by("pk"))
-    return [page.url for page in rng.sample(pages, min(count, len(pages)))]
-def index(model, language="de"):
-    return model.objects.live().get(locale__language_code=language).url
-def search(language):
-    with translation.override(language):
-        return reverse("search"), reverse("search_suggestions")
-
-labs, actors, events = index(LabIndexPage), index(ActorIndexPage), index(EventIndexPage)
-search_de, suggest_de = search("de")
-search_en, suggest_en = search("en")
-theme = PortalSettings.for_site(Site.objects.get(is_default_site=True)).theme_version
-workshop = next(
-    (
-        event
-        for event in EventPage.objects.live().public().filter(
-            locale__language_code="de", registration_mode=RegistrationMode.BUILT_IN
-        ).order_by("start")
-        if (available := registration.availability(event)) and available.accepts_registrations
-    ),
-    None,
-)
-print(json.dumps({
-    "pages": Page.objects.live().count(),
-    "registration": workshop.url if workshop else None,
-    "paths": {
-        "home": ["/de/", "/de/", "/de/", "/en/"],
-        "lab index": [labs, index(LabIndexPage, "en")],
-        "lab index, filtered": [labs + "?phase=2&city=Dortmund", labs + "?city=Wuppertal",
-                                labs + "?page=2"],
-        "lab page": some(LabPage, DETAIL_PAGES),
-        "actor index": [actors, index(ActorIndexPage, "en")],
-        "actor index, filtered": [actors + "?sector=research", actors + "?city=Bochum",
-                                  actors + "?page=2"],
-        "actor page": some(ActorPage, DETAIL_PAGES),
-        "event index": [events, index(EventIndexPage, "en")],
-        "event index, filtered": [events + "?format=in_person", events + "?format=online",
-                                  events + "?when=past"],
-        "event page": some(EventPage, DETAIL_PAGES),
-        "series page": some(EventSeriesPage, DETAIL_PAGES),
-        "search": [search_de + "?q=Quartier", search_de + "?q=Nachbarsch",
-                   search_de + "?q=Werkstatt", search_de + "?q=Dortmund",
-                   search_en + "?q=neighbourhood"],
-        "search suggestions": [suggest_de + "?q=Qua", suggest_de + "?q=Werk",
-                               suggest_en + "?q=lab"],
-        ".ics calendar": [events + "calendar/"],
-        "Atom feed": [events + "feed/"],
-        "sitemap": ["/sitemap.xml"],
-        "static files": [staticfiles_storage.url(name) for name in
-                         ["css/portal.css", "js/search-suggestions.js", "img/favicon.svg"]],
-        "theme stylesheet": [reverse("theme_stylesheet") + "?v=" + theme],
-    },
-}))
-"""
 
 REGISTRATIONS_SCRIPT = """
 import json
@@ -156,44 +66,6 @@ if DELETE:
     registrations.delete()
 print(json.dumps(count))
 """
-
-
-def mix_and_workshop(env: dict) -> tuple[list[tuple[str, float, str]], str, int]:
-    """The weighted GET mix as (kind, weight, path), the workshop's path and the page count."""
-    found = django_json(PATHS_SCRIPT.replace("DETAIL_PAGES", str(DETAIL_PAGES)), env)
-    if not found["registration"]:
-        raise SystemExit(
-            "no published workshop with an open registration form in the database: "
-            "build it again with --rebuild"
-        )
-    mix = []
-    for kind, share in MIX:
-        paths = found["paths"][kind]
-        if not paths:
-            print(f"  (no {kind} in this database: left out of the mix)")
-        mix += [(kind, share / len(paths), path) for path in paths]
-    return mix, found["registration"], found["pages"]
-
-
-def warm_up(base: str, mix: list[tuple[str, float, str]], server_log: Path):
-    """Request every path once: the workers load their code, and a path that fails stops
-    the test before it starts (the mix would be wrong, not the server slow)."""
-    failures = []
-    for kind, _weight, path in mix:
-        try:
-            with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310
-                response.read()
-        except OSError as error:
-            failures.append(f"{kind} {path}: {error}")
-    if failures:
-        raise SystemExit(
-            "paths of the mix that fail:\n  "
-            + "\n  ".join(failures)
-            + "\nerrors in the server log:\n  "
-            + "\n  ".join(application_errors(server_log))
-            + "\n(missing images: a database built before its uploads were kept in "
-            "var/bench/ needs --rebuild)"
-        )
 
 
 class Registrations(threading.Thread):
@@ -221,68 +93,13 @@ class Registrations(threading.Thread):
             attempt.join()
 
     def attempt(self, number: int):
-        try:
-            failure = self.register(number)
-        except (OSError, http.client.HTTPException) as error:
-            failure = f"{type(error).__name__}: {error}"
-        if failure:
-            self.failures.append(failure)
-
-    def register(self, number: int) -> str:
-        """Send one registration; returns what went wrong, or "" on success."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request("GET", self.workshop)
-            response = connection.getresponse()
-            page = response.read().decode()
-            if response.status != 200:
-                return f"form page: HTTP {response.status}"
-            cookies = http.cookies.SimpleCookie()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                cookies.load(header)
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-            if "csrftoken" not in cookies or token is None:
-                return "form page: no registration form (CSRF cookie or token missing)"
-            form = {
-                "csrfmiddlewaretoken": token.group(1),
-                "name": f"Last Test {number}",
-                "email": f"{self.prefix}{number}@example.org",
-                "organisation": "Lasttest",
-                "municipality": "Dortmund",
-                "note": "",
-                "consent": "on",
-                "website": "",  # the honeypot
-            }
-            started = time.perf_counter()
-            connection.request(
-                "POST",
-                f"{self.workshop}register/",
-                body=urllib.parse.urlencode(form),
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"csrftoken={cookies['csrftoken'].value}",
-                    "Origin": f"http://127.0.0.1:{self.port}",
-                },
-            )
-            response = connection.getresponse()
-            response.read()
-            self.latencies_ms.append((time.perf_counter() - started) * 1000)
-            location = response.getheader("Location", "")
-            if response.status != 302 or not location.endswith("register/sent/"):
-                return f"POST: HTTP {response.status} {location}".strip()
-            connection.request("GET", urllib.parse.urlsplit(location).path)
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                return f"confirmation page: HTTP {response.status}"
-            return ""
-        finally:
-            connection.close()
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(len(ordered) * p / 100) - 1)] if ordered else float("nan")
+        result = send_registration(
+            self.port, self.workshop, f"{self.prefix}{number}@example.org", f"Last Test {number}"
+        )
+        if result.post_ms is not None:
+            self.latencies_ms.append(result.post_ms)
+        if result.failure:
+            self.failures.append(result.failure)
 
 
 def per_kind(output: str) -> tuple[dict[str, dict], int]:
@@ -302,37 +119,6 @@ def per_kind(output: str) -> tuple[dict[str, dict], int]:
         elif line.startswith("resent\t"):
             resent = int(line.split("\t")[1])
     return kinds, resent
-
-
-def server_log(log_file: Path) -> list[str]:
-    return log_file.read_text(errors="replace").splitlines() if log_file.exists() else []
-
-
-def server_errors(log_file: Path) -> list[str]:
-    """gunicorn's errors in the server log: a worker that timed out, crashed or was killed
-    dropped the requests it held without an answer, which wrk does not count."""
-    pattern = re.compile(r"\[[^]]+\] \[\d+\] \[(ERROR|CRITICAL)\]")
-    return [line for line in server_log(log_file) if pattern.match(line)]
-
-
-def application_errors(log_file: Path) -> list[str]:
-    """The portal's logged errors (JSON lines), grouped by the traceback's last line: how
-    often, one message, the reason ("3 × Internal Server Error: /de/…: SourceImageIOError…")."""
-    groups: dict[str, list] = {}
-    for line in server_log(log_file):
-        if not line.startswith("{") or '"level": "ERROR"' not in line:
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        message = record.get("message", "")
-        reason = ((record.get("exception") or "").strip().splitlines() or [""])[-1]
-        groups.setdefault(reason or message, [0, message])[0] += 1
-    return [
-        f"{count} × {message}" + (f": {reason}" if reason != message else "")
-        for reason, (count, message) in groups.items()
-    ][:10]
 
 
 def row(name: str, share: str, requests: int, rps: float, result: dict, errors: int) -> str:
@@ -413,7 +199,7 @@ def main():
     prefix = f"load-{datetime.now(UTC):%Y%m%d%H%M%S}-{secrets.token_hex(3)}-"
     with gunicorn(env, arguments.port, arguments.workers, server_log) as server:
         print(f"Warming up ({len(mix)} paths) …", flush=True)
-        warm_up(base, mix, server_log)
+        warm_up(base, mix, server_log, arguments.workers)
         print(
             f"Loading for {arguments.duration}s with {arguments.clients} clients and one "
             f"registration a second at {workshop} …",

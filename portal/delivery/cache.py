@@ -13,7 +13,8 @@ per site, all read in one query per request): a publish through one worker makes
 worker's entries stale, and the raise commits with the change itself.
 
 A view whose response must still do something for each visitor (count a search for the
-search terms report) puts picklable callables into `response.on_cache_hit`; a hit runs them.
+search terms report) puts picklable callables into `response.on_cache_hit`; a hit runs them,
+and serves the page even when one fails for want of the database.
 
 Never cached: logged-in users and anyone with a session, requests with cookies other than
 csrftoken, non-GET requests, responses that set cookies, use the CSRF token, are private or
@@ -227,6 +228,17 @@ def cache_key(request, version) -> str:
     return f"portal:page:{version}:{request.method == 'HEAD'}:{digest}"
 
 
+def run_on_hit(action) -> None:
+    """What a hit does besides answering (count a search) must not cost the visitor the
+    page: while the database is down (a restart, a failover) the page still comes from the
+    cache, and the lost bookkeeping is a warning."""
+    try:
+        action()
+    except DatabaseError as error:
+        name = getattr(action, "func", action).__name__  # functools.partial or a function
+        logger.warning("Served from the page cache without %s: %s", name, error)
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -247,7 +259,7 @@ class AnonymousPageCacheMiddleware:
         if cached is not None:
             cached["X-Cache"] = "HIT"
             for action in getattr(cached, "on_cache_hit", ()):
-                action()
+                run_on_hit(action)
             return cached
         response = self.get_response(request)
         if self.cacheable_response(request, response):

@@ -1,12 +1,17 @@
 """Site search: what visitors find in their language, facets, promotions and bad input."""
 
+import logging
+from unittest import mock
+
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import translation
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Locale, PageViewRestriction, Site
 
 from home.models import ContentPage
+from search import terms
 from search.models import PromotedResult
 from tests.events.factories import EventPageFactory
 from tests.helpers import soup_of
@@ -184,3 +189,28 @@ def test_searches_served_from_the_page_cache_are_counted_too(client, demo, setti
     client.get(search_url(), {"q": "Werkstatt", "type": "workshop"})
     client.get(search_url(), {"q": "Werkstatt", "type": "workshop"})
     assert Query.get("werkstatt").hits == 2
+
+
+def test_a_search_in_the_page_cache_is_served_while_the_database_is_down(
+    client, demo, settings, caplog
+):
+    """Found by the resilience drill (bench/drill.py): while PostgreSQL restarted, cached
+    searches answered 500 because their count could not be stored. The visitor gets the
+    page; the count is lost, with one warning line."""
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    client.get(search_url(), {"q": "Werkstatt"})
+    database_down = OperationalError("the database system is shutting down")
+    with (
+        mock.patch.object(terms, "count", side_effect=database_down),
+        caplog.at_level(logging.WARNING),
+    ):
+        response = client.get(search_url(), {"q": "Werkstatt"})
+    assert (response.status_code, response["X-Cache"]) == (200, "HIT")
+    assert soup_of(response).select(".search-result")
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "portal.delivery.cache",
+            "WARNING",
+            "Served from the page cache without count_query: the database system is shutting down",
+        )
+    ]
