@@ -28,6 +28,9 @@ from .models import EventFormat, EventIndexPage, EventPage, EventSeriesPage, Eve
 from .places import attach_places
 from .selectors import STRUCTURED_DATA_IMAGES, attach_series
 
+# dates beyond these hold no workshops, and would overflow in UTC
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
+
 
 class WorkshopParameters(CommonParameters):
     start_from = serializers.DateField(
@@ -266,14 +269,16 @@ class Workshops(PublicCollection):
         ]
 
     def filter_pages(self, events, parameters):
-        tz = timezone.get_current_timezone()
+        def midnight(day):  # local time; days before 1900 or after 9998 are as good as those
+            day = min(max(day, EARLIEST), LATEST)
+            return datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
+
         if day := parameters.get("from"):
-            events = events.filter(end__gte=datetime.datetime.combine(day, datetime.time(), tz))
+            events = events.filter(end__gte=midnight(day))
         if day := parameters.get("to"):
-            following = datetime.datetime.combine(
-                day + datetime.timedelta(days=1), datetime.time(), tz
+            events = events.filter(
+                start__lt=midnight(min(day, LATEST) + datetime.timedelta(days=1))
             )
-            events = events.filter(start__lt=following)
         if "series" in parameters:
             series = EventSeriesPage.objects.filter(pk=parameters["series"]).first()
             events = events.in_series(series) if series else events.none()

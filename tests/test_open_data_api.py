@@ -113,6 +113,9 @@ def test_workshops_filter_by_date_series_lab_format_and_status(client, demo):
     # a range the wrong way round is valid and holds nothing
     inverted = items(client, "workshops", **{"from": "2027-02-01", "to": "2027-01-01"})
     assert inverted["count"] == 0
+    # the calendar's extremes are valid days too
+    extremes = items(client, "workshops", **{"from": "0001-01-01", "to": "9999-12-31"})
+    assert extremes["count"] == everything["count"]
 
     series = EventSeriesPage.objects.get(locale__language_code="de")
     in_series = items(client, "workshops", series=series.pk)["results"]

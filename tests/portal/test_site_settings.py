@@ -27,7 +27,7 @@ def test_light_or_malformed_colours_are_rejected(colour):
         validate_primary_colour(colour)
 
 
-def settings_form_data(primary_colour):
+def settings_form_data(primary_colour, **fields):
     return {
         "primary_colour": primary_colour,
         "contact_address": "",
@@ -35,7 +35,24 @@ def settings_form_data(primary_colour):
         "contact_phone": "",
         "social_links-count": "0",
         "funder_url": "",
+        "data_licence": PortalSettings.DEFAULT_LICENCE,
+        "data_attribution": "",
+        "regional_key": "",
+        **fields,
     }
+
+
+def test_the_open_data_settings_take_a_dcat_ap_de_licence_and_a_regional_key(admin_client, portal):
+    site = portal["site"]
+    url = f"/admin/settings/portal/portalsettings/{site.pk}/"
+    wrong = admin_client.post(url, settings_form_data("#005a9c", regional_key="05913"))
+    assert wrong.status_code == 200
+    assert "Zwölf Ziffern" in BeautifulSoup(wrong.content, "html.parser").get_text(" ")
+    licence = "http://dcat-ap.de/def/licenses/cc-by/4.0"
+    fields = {"regional_key": "059130000000", "data_licence": licence, "data_attribution": "X"}
+    assert admin_client.post(url, settings_form_data("#005a9c", **fields)).status_code == 302
+    saved = PortalSettings.for_site(site)
+    assert (saved.regional_key, saved.data_licence) == ("059130000000", licence)
 
 
 def test_admin_shows_a_clear_error_for_a_low_contrast_colour(admin_client, portal):
