@@ -5,6 +5,8 @@ a few dozen cases per operation."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
@@ -17,6 +19,18 @@ schema = schemathesis.openapi.from_dict(openapi_document())
 schema.app = application
 
 
+@pytest.fixture
+def connection_kept_between_requests():
+    """Schemathesis calls the WSGI application directly, whose request signals close the
+    database connection — inside the test's transaction on PostgreSQL. Django's test client
+    disconnects the same handler for the same reason."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=25,
@@ -25,5 +39,7 @@ schema.app = application
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @override_settings(PORTAL_API_REQUESTS_PER_MINUTE=10**6)
-def test_the_api_answers_as_documented_whatever_it_is_asked(case, demo):
+def test_the_api_answers_as_documented_whatever_it_is_asked(
+    case, demo, connection_kept_between_requests
+):
     case.call_and_validate()

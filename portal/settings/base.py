@@ -568,4 +568,5 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    "DEFAULT_GENERATOR_CLASS": "portal.api.OpenDataSchemaGenerator",
 }
