@@ -18,7 +18,7 @@ class EventsConfig(AppConfig):
 
         page_published.connect(fill_seats_after_publish, sender=EventPage)
         page_published.connect(record_calendar_change, sender=EventPage)
-        invalidate_on_change(Venue)
+        invalidate_on_change(Venue, by_reference=True)
         post_save.connect(venue_changed, sender=Venue, dispatch_uid="venue-changed")
         for signal in (post_save, post_delete):
             signal.connect(
@@ -32,7 +32,7 @@ def refresh_pages_when_seats_change(sender, instance, **kwargs):
     """Workshop pages show confirmed and waiting people, not unconfirmed sign-ups: a new
     registration changes nothing visitors see until its address is confirmed, so it leaves
     the page cache alone (a busy registration form would otherwise empty it every second)."""
-    from portal.delivery.cache import invalidate
+    from portal.delivery.cache import invalidate_seats
 
     from .models import RegistrationStatus
 
@@ -40,7 +40,7 @@ def refresh_pages_when_seats_change(sender, instance, **kwargs):
         return
     if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"link_sent_at"}:
         return  # a confirmation link sent again
-    invalidate(instance=instance)  # the pages of the workshop's site
+    invalidate_seats(instance, instance.event_key)
 
 
 def record_calendar_change(sender, instance, **kwargs):

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.delivery.dependencies import record, seats_tag
 from portal.formats import single_line
 from portal.translation import in_language_or_oldest
 
@@ -172,6 +173,7 @@ def availabilities(events, now=None) -> dict:
 def availability_from(rules: EventPage, counts: dict, now=None) -> Availability:
     """The availability of the event whose registration rules are `rules`, with its
     registrations counted per status."""
+    record(seats_tag(rules.translation_key))  # the page shows these seats
     confirmed = counts[RegistrationStatus.CONFIRMED]
     reason = closed_reason(rules, now)
     if reason:

@@ -11,4 +11,5 @@ class LabsConfig(AppConfig):
     def ready(self):
         from portal.delivery.cache import invalidate_on_change
 
-        invalidate_on_change("labs.Topic")  # the lab directory's filter and lab pages show it
+        # the lab directory's filter and lab pages show it
+        invalidate_on_change("labs.Topic", by_reference=True)

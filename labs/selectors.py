@@ -10,6 +10,7 @@ from collections import defaultdict
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from portal.delivery.dependencies import model_tag, record
 from portal.delivery.http import absolute_url
 from portal.filters import DirectoryFilter, Facet, Option, paginate
 from portal.images import CARD_IMAGE, LOGO, with_renditions
@@ -72,6 +73,7 @@ def sector_mix(labs) -> dict[int, list[dict]]:
 
 
 def localized_topics(topics) -> list[Topic]:
+    record(model_tag(Topic))  # topic names shown: a renamed topic refreshes the response
     return localize(topics, queryset=Topic.objects.all())
 
 

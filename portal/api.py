@@ -44,6 +44,7 @@ from rest_framework.response import Response
 from wagtail import hooks
 from wagtail.models import Page, Site
 
+from .delivery.dependencies import listing_tag, record
 from .delivery.http import absolute_url, client_ip
 from .delivery.limits import hit
 from .models import PortalSettings
@@ -230,6 +231,8 @@ class PublicCollection(viewsets.ReadOnlyModelViewSet):
         return response
 
     def get_queryset(self):
+        site = self.request.site
+        record(listing_tag(site.pk if site else None, self.page_model))  # a page cache tag
         pages = self.page_model.objects.live().public()
         pages = in_site(pages, self.request.site, self.language)
         return self.filter_pages(pages, self.request.parameters).order_by(*self.ordering)

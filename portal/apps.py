@@ -33,8 +33,6 @@ def set_review_date_on_publish(sender, instance, **kwargs):
 PAGE_CACHE_MODELS = [
     "portal.PortalSettings",
     "portal.SiteTexts",
-    "wagtailimages.Image",
-    "wagtaildocs.Document",
     "wagtailredirects.Redirect",
     "wagtailcore.Site",
     "wagtailcore.Locale",
@@ -43,10 +41,11 @@ PAGE_CACHE_MODELS = [
 
 
 def connect_page_cache_invalidation():
-    """Every change a visitor could see makes the whole page cache stale (portal/cache.py).
-    Pages count when they go live or offline, move or are deleted, not on draft saves."""
+    """Every change a visitor could see makes the cached pages showing it stale
+    (portal/delivery/cache.py). Pages count when they go live or offline, move or are
+    deleted, not on draft saves."""
     from django.apps import apps
-    from django.db.models.signals import post_delete
+    from django.db.models.signals import pre_delete
     from wagtail.models import Page
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -55,7 +54,9 @@ def connect_page_cache_invalidation():
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(invalidate, dispatch_uid=f"page-cache-{signal!r}")
     for model in apps.get_models():
-        if issubclass(model, Page):
-            post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model}")
+        if issubclass(model, Page):  # before Wagtail forgets the page's references
+            pre_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model}")
     for label in PAGE_CACHE_MODELS:
         invalidate_on_change(label)
+    for label in ("wagtailimages.Image", "wagtaildocs.Document"):  # only where they are used
+        invalidate_on_change(label, by_reference=True)

@@ -1,6 +1,7 @@
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from .delivery.dependencies import listing_tag, record
 from .sites import under_any
 
 
@@ -14,6 +15,7 @@ class TranslatedSitemap(Sitemap):
 
     def items(self):
         site = self.get_wagtail_site()
+        record(listing_tag(site.pk))  # every live page (portal.delivery.dependencies)
         roots = site.root_page.get_translations(inclusive=True)
         in_any_tree = under_any("path", roots.values_list("path", flat=True))
         return (

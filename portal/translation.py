@@ -7,6 +7,8 @@ from django.utils import translation
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
+from .delivery.dependencies import model_tag, record
+
 
 class IncompleteTranslation(Exception):
     pass
@@ -77,6 +79,7 @@ def localize(objects, *, queryset=None, language_code: str | None = None) -> lis
     if queryset is None:
         model = type(objects[0])
         queryset = Page.objects.live() if isinstance(objects[0], Page) else model._default_manager
+    shows_snippets(queryset.model)
     keys = {obj.translation_key for obj in objects}
     candidates = queryset.filter(
         Q(translation_key__in=keys, locale__language_code=language_code)
@@ -98,6 +101,7 @@ def localize_ids(queryset, ids, *, language_code: str | None = None) -> dict:
     if not ids:
         return {}
     language_code = language_code or translation.get_language()
+    shows_snippets(queryset.model)
     keys = queryset.model._default_manager.filter(pk__in=ids).values("translation_key")
     candidates = queryset.filter(
         Q(translation_key__in=keys, locale__language_code=language_code) | Q(pk__in=ids)
@@ -109,6 +113,14 @@ def localize_ids(queryset, ids, *, language_code: str | None = None) -> dict:
         if candidate.pk in ids:
             by_key[candidate.pk] = candidate
     return {pk: in_language.get(row.translation_key, row) for pk, row in by_key.items()}
+
+
+def shows_snippets(model) -> None:
+    """The response being rendered shows rows of `model` in the visitor's language: a
+    change of any of them (a renamed topic or venue) refreshes it (pages record themselves
+    when linked; portal.delivery.dependencies)."""
+    if not issubclass(model, Page):
+        record(model_tag(model))
 
 
 def language_name(language_code: str) -> str:

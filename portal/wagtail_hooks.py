@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize.views import edit_translation
 
+from .delivery.dependencies import page_tag, record
 from .editorial import translations as admin_views
 from .editorial.dashboard import OverdueReviewsPanel, SetupChecklistPanel
 from .editorial.permissions import sites_within_reach, within_reach
@@ -53,6 +54,13 @@ for bulk_action in [
     ),
 ]:
     hooks.register("register_bulk_action", bulk_action, order=100)
+
+
+@hooks.register("before_serve_page")
+def record_page_served(page, request, serve_args, serve_kwargs):
+    """The response (the page, or one of its routes: calendar, feed) shows the page
+    (portal.delivery.dependencies)."""
+    record(page_tag(page.pk))
 
 
 @hooks.register("construct_page_chooser_queryset")

@@ -19,6 +19,7 @@ from wagtail.models import Locale, Page
 from events.models import EventPage, EventSeriesPage
 from labs.models import ActorPage, LabPage
 from portal.delivery.cache import site_wide
+from portal.delivery.dependencies import listing_tag, record
 from portal.formats import normalise
 from portal.sites import in_site
 from portal.translation import localize
@@ -87,6 +88,8 @@ def _robustly(run, query):
 def matches(query: str, language_code: str, site) -> list[tuple[int, int]]:
     """(page id, content type id) of the matching pages, best first: full-text matches, then
     prefix matches not found by those."""
+    # any page of the site may become a match (portal.delivery.dependencies)
+    record(listing_tag(site.pk if site else None))
     # two columns, not 500 full page rows
     pages = searchable_pages(language_code, site).only("id", "content_type")
 

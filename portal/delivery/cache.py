@@ -1,16 +1,21 @@
-"""Whole-page cache for anonymous visitors, invalidated on every publish.
+"""Whole-page cache for anonymous visitors, made stale by what changes.
 
-Django's cache middleware cannot delete one URL's entry, so every key carries version
-numbers that any change visible to visitors increases: the site's own (a page of the site
-published, unpublished or deleted; its settings, site texts, promoted results, workshop
-seats), or the installation's, which makes every site's pages stale (pages moved or
-renamed, which other pages link to; topics, images, documents, sites, languages). With
-several municipalities in one installation, a publish in one leaves the others' cached
-pages alone. Old entries are never read again and expire by themselves. With Redis
-(REDIS_URL) the versions live in Redis, shared by all app instances. The local-memory cache
-is per process, so there the versions live in the database (portal.PageCacheVersion, a row
-per site, all read in one query per request): a publish through one worker makes every
-worker's entries stale, and the raise commits with the change itself.
+With Redis (REDIS_URL) each entry records what it shows (dependency tags, see
+portal.delivery.dependencies), and a change deletes exactly the entries that show it:
+publishing one workshop refreshes its page, its series, its labs' and speakers' pages, the
+directory, feeds and home page that list it, and nothing else; a confirmed registration
+only what shows that workshop's seats.
+
+Coarser changes raise version numbers that every key carries: the site's own (its settings,
+site texts, promoted results, the sections in its menu), or the installation's, which makes
+every site's pages stale (pages moved or renamed, which other pages link to; sites,
+languages, redirects, private sections). Old entries are never read again and expire by
+themselves. With Redis the versions live in Redis, shared by all app instances.
+
+The local-memory cache is per process and cannot keep tags for all workers: there every
+change raises a version, and the versions live in the database (portal.PageCacheVersion, a
+row per site, all read in one query per request): a publish through one worker makes every
+worker's entries stale, and the raise commits with the change itself. Correct, not precise.
 
 A view whose response must still do something for each visitor (count a search for the
 search terms report) puts picklable callables into `response.on_cache_hit`; a hit runs them,
@@ -36,8 +41,10 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.utils.cache import patch_cache_control
+from redis.exceptions import RedisError
 
 from ..sites import site_id_of
+from . import cdn, dependencies
 
 logger = logging.getLogger(__name__)
 
@@ -134,28 +141,79 @@ def site_wide(request, name: str, compute, timeout: int = CHROME_SECONDS):
 
 def remembered(version, name: str, compute, timeout: int = CHROME_SECONDS):
     """`compute()`, kept under `version` and this process's start (computed anew while
-    developing)."""
+    developing). The dependency tags recorded while computing are kept with it and recorded
+    again wherever it is used, and a change of what it shows deletes it."""
     if settings.DEBUG:
         return compute()
     key = f"portal:shared:{PROCESS}:{version}:{name}"
     stored = cache.get(key)
-    if stored is None:
-        stored = (compute(),)  # a tuple, so a computed None is remembered too
-        cache.set(key, stored, timeout)
-    return stored[0]
+    if stored is not None:
+        dependencies.record(*stored[1])
+        return stored[0]
+    store, counter = tag_store_and_counter()
+    with dependencies.recording() as tags:
+        value = compute()
+    stored = (value, frozenset(tags))  # a tuple, so a computed None is remembered too
+    keep(key, stored, timeout, tags, store, counter)
+    return value
+
+
+def tag_store_and_counter():
+    """The tag store and its invalidation counter before rendering; (None, None) with a
+    cache that keeps no tags, or when Redis fails (nothing is then kept)."""
+    store = dependencies.tag_store()
+    if store is None:
+        return None, None
+    try:
+        return store, store.counter()
+    except RedisError as error:
+        logger.warning("Page cache tags unavailable: %s", error)
+        return False, None
+
+
+def keep(key, value, timeout, tags, store, counter) -> None:
+    if store is None:
+        cache.set(key, value, timeout)
+    elif store:
+        try:
+            store.store(key, value, timeout, tags, counter)
+        except RedisError as error:
+            logger.warning("Not kept in the page cache: %s", error)
 
 
 def invalidate(signal=None, instance=None, **kwargs) -> None:
-    """Make the cached pages that can show `instance` stale (a signal receiver): its site's,
-    or every site's. Now, and again once the change is committed, because a visitor reading
-    the old rows before the commit would store them under the new version. A version in the
-    database needs one raise only: it becomes visible together with the change, when the
-    transaction commits."""
+    """Make the cached pages that can show `instance` stale (a signal receiver), here and
+    in a CDN that purges by tag: a page's or a referenced row's dependents where tags are
+    kept (Redis), otherwise its site's, or every site's, version."""
+    from wagtail.models import Page
     from wagtail.signals import page_slug_changed, post_page_move
 
     renamed = signal in (page_slug_changed, post_page_move)  # its links on other sites
-    # None (every site's pages) also for rows of no one site, e.g. topics, images, documents
+    # None (every site's pages) also for rows of no one site (sites, languages, redirects)
     site_id = None if renamed or instance is None else site_id_of(instance)
+    find_tags = None
+    if renamed:
+        pass
+    elif isinstance(instance, Page) and instance.depth > 3:  # not a home page or a section
+        find_tags = lambda: dependencies.tags_for_page(instance)  # noqa: E731
+    elif type(instance) in PRECISE_MODELS and not dependencies.referenced_outside_pages(instance):
+        find_tags = lambda: dependencies.tags_for_row(instance)  # noqa: E731
+    if find_tags is None:
+        raise_version(site_id)
+        cdn.purge_sites(site_id)
+    elif dependencies.tag_store() is None:
+        raise_version(site_id)  # correct, not precise
+        if settings.PORTAL_CDN_TAG_PURGE:
+            cdn.purge_tags(find_tags(), site_id)
+    else:
+        invalidate_dependents(find_tags, site_id)
+
+
+def raise_version(site_id: int | None) -> None:
+    """Make every cached page of the site (None: of every site) stale. Now, and again once
+    the change is committed, because a visitor reading the old rows before the commit would
+    store them under the new version. A version in the database needs one raise only: it
+    becomes visible together with the change, when the transaction commits."""
     if version_in_database():
         bump_database_version(site_id)
         return
@@ -163,17 +221,69 @@ def invalidate(signal=None, instance=None, **kwargs) -> None:
     transaction.on_commit(lambda: bump_version(site_id))
 
 
-def invalidate_on_change(model) -> None:
+def invalidate_dependents(find_tags, site_id: int | None) -> None:
+    """Delete the entries showing what `find_tags()` names: now, with the references as they
+    were (a lab the workshop no longer names still lists it), and again once the change is
+    committed, with the references Wagtail's index holds then; and purge them from a CDN."""
+    before = find_tags()
+    invalidate_tags(before)
+
+    def after_commit():
+        tags = before | find_tags()
+        invalidate_tags(tags)
+        cdn.purge_tags(tags, site_id)
+
+    transaction.on_commit(after_commit)
+
+
+def invalidate_tags(tags) -> None:
+    """Delete the cached entries of `tags` (nothing without a tag store)."""
+    store = dependencies.tag_store()
+    if store is None:
+        return
+    try:
+        store.invalidate(tags)
+    except RedisError as error:
+        logger.warning("Could not delete cached pages of %d tags: %s", len(tags), error)
+
+
+def invalidate_seats(row, translation_key) -> None:
+    """Seats of a workshop changed (a registration of `row`'s site confirmed, cancelled or
+    promoted): only what shows them, where tags are kept; else the site's pages."""
+    tags = {dependencies.seats_tag(translation_key)}
+    site_id = site_id_of(row)
+    if dependencies.tag_store() is None:
+        raise_version(site_id)
+        cdn.purge_tags(tags, site_id)
+    else:
+        invalidate_dependents(lambda: tags, site_id)
+
+
+# Rows whose changes reach exactly the pages referencing them (with tags): other rows raise
+# their site's or the installation's version. Domain apps add theirs with
+# invalidate_on_change(model, by_reference=True).
+PRECISE_MODELS = set()
+
+
+def invalidate_on_change(model, by_reference: bool = False) -> None:
     """Make the page cache stale whenever a row of `model` (a class or "app.Model") is saved
-    or deleted: for models whose rows visitors see on pages. Call from AppConfig.ready()."""
+    or deleted: for models whose rows visitors see on pages. `by_reference`: only the pages
+    referencing the row (Wagtail's reference index: snippets, images, documents chosen on
+    pages) and listings that record the model's tag, where the cache keeps tags; otherwise
+    every page of the row's site. Call from AppConfig.ready()."""
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_delete
 
     if isinstance(model, str):
         model = apps.get_model(model)
     label = model._meta.label
     post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{label}")
-    post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{label}")
+    if by_reference:
+        PRECISE_MODELS.add(model)
+        # before Wagtail forgets the references to it, after the deletion
+        pre_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{label}")
+    else:
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{label}")
 
 
 def database_versions() -> dict[int | None, int]:
@@ -228,6 +338,13 @@ def cache_key(request, version) -> str:
     return f"portal:page:{version}:{request.method == 'HEAD'}:{digest}"
 
 
+def add_cdn_tags(response, tags, site_id) -> None:
+    """The response's dependency tags for a CDN that purges by tag (Fastly and Varnish xkey
+    read Surrogate-Key, separated by spaces; Cloudflare Cache-Tag, by commas)."""
+    response["Surrogate-Key"] = dependencies.cdn_header(tags, site_id, " ")
+    response["Cache-Tag"] = dependencies.cdn_header(tags, site_id, ",")
+
+
 def run_on_hit(action) -> None:
     """What a hit does besides answering (count a search) must not cost the visitor the
     page: while the database is down (a restart, a failover) the page still comes from the
@@ -261,7 +378,9 @@ class AnonymousPageCacheMiddleware:
             for action in getattr(cached, "on_cache_hit", ()):
                 run_on_hit(action)
             return cached
-        response = self.get_response(request)
+        store, counter = tag_store_and_counter()
+        with dependencies.recording() as tags:
+            response = self.get_response(request)
         if self.cacheable_response(request, response):
             if not response.has_header("Cache-Control"):
                 # browsers ask again every time; a CDN may keep it PORTAL_CDN_SECONDS
@@ -270,7 +389,9 @@ class AnonymousPageCacheMiddleware:
                 patch_cache_control(
                     response, public=True, max_age=0, must_revalidate=True, **shared
                 )
-            cache.set(key, response, timeout)
+            if settings.PORTAL_CDN_SECONDS:
+                add_cdn_tags(response, tags, request._page_cache_site)
+            keep(key, response, timeout, tags, store, counter)
             response["X-Cache"] = "MISS"
         return response
 

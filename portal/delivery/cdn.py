@@ -20,17 +20,21 @@ moving to the archive as time passes.
 """
 
 import copy
+import datetime
+import json
 import logging
+from urllib.error import HTTPError
 from urllib.parse import urlsplit, urlunsplit
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from ..sites import language_home_path
 
@@ -169,3 +173,228 @@ class HTTPPurgeBackend(HTTPBackend):
                 if rest := len(urls) - number - 1:
                     logger.warning("Skipped purging %d more addresses after that failure", rest)
                 return
+
+
+# --- purging by tag ------------------------------------------------------------------------
+# CDNs that purge by tag (Cloudflare, Fastly, Varnish with xkey) forget every page showing a
+# change with a few requests, whatever the addresses. Their purge APIs are rate-limited
+# (Cloudflare's free plan: 5 requests a minute, 100 tags each), so tags wait in a queue in
+# the database: sent in batches at once when the budget allows, else by the scheduler
+# (`purge_cdn`, every minute); on 429 or an error, later (Retry-After, or growing waits);
+# and when more wait than a minute's budget can send, they are coalesced into the tags of
+# their sites (every page of the site).
+
+
+class PendingPurge(models.Model):
+    """A tag waiting to be purged from one CDN (internal: no admin, no permissions)."""
+
+    purger = models.CharField(max_length=20)
+    tag = models.CharField(max_length=1024)
+    # the site whose pages the tag names (None: every site's), for coalescing
+    site = models.ForeignKey(
+        "wagtailcore.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+    not_before = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["purger", "tag"], name="unique_pending_purge")
+        ]
+
+    def __str__(self):
+        return f"{self.purger}: {self.tag}"
+
+
+class PurgeDeferred(Exception):
+    """The CDN did not purge now; try again after `seconds` (None: the purger's backoff)."""
+
+    def __init__(self, message: str, seconds: int | None = None):
+        super().__init__(message)
+        self.seconds = seconds
+
+
+class TagPurger:
+    """One CDN's purge-by-tag API."""
+
+    name = ""
+    batch_size = 100
+    TIMEOUT = 5
+
+    def __init__(self, options: dict):
+        self.options = options
+        self.per_minute = int(options.get("PER_MINUTE") or self.default_per_minute)
+
+    default_per_minute = 60
+
+    def send(self, tags: list[str]) -> None:
+        method, url, headers, body = self.request(tags)
+        # the configured CDN's API (https, or the address the settings give)
+        request = Request(url, data=body, method=method, headers=headers)  # noqa: S310
+        try:
+            with urlopen(request, timeout=self.TIMEOUT) as response:  # noqa: S310
+                response.read(65536)
+        except HTTPError as error:
+            retry_after = error.headers.get("Retry-After", "")
+            seconds = int(retry_after) if retry_after.isdigit() else None
+            raise PurgeDeferred(f"{self.name} answered {error.code}", seconds) from error
+        except OSError as error:  # refused, unreachable, timed out
+            raise PurgeDeferred(f"{self.name} unreachable: {error}") from error
+
+    def request(self, tags) -> tuple[str, str, dict, bytes | None]:
+        raise NotImplementedError
+
+
+class CloudflareTagPurger(TagPurger):
+    name = "cloudflare"
+    batch_size = 100  # operations per request, on every plan
+    default_per_minute = 5  # the free plan's rate
+
+    def request(self, tags):
+        url = f"{self.options['API_URL'].rstrip('/')}/zones/{self.options['ZONE_ID']}/purge_cache"
+        headers = {
+            "Authorization": f"Bearer {self.options['TOKEN']}",
+            "Content-Type": "application/json",
+            "User-Agent": "KoSI-Lab-Portal",
+        }
+        return "POST", url, headers, json.dumps({"tags": tags}).encode()
+
+
+class FastlyTagPurger(TagPurger):
+    name = "fastly"
+    batch_size = 256  # keys per bulk purge
+    default_per_minute = 100
+
+    def request(self, tags):
+        url = f"{self.options['API_URL'].rstrip('/')}/service/{self.options['SERVICE_ID']}/purge"
+        headers = {
+            "Fastly-Key": self.options["TOKEN"],
+            "Surrogate-Key": " ".join(tags),
+            "User-Agent": "KoSI-Lab-Portal",
+        }
+        return "POST", url, headers, b""
+
+
+class XkeyTagPurger(TagPurger):
+    """Varnish with the xkey module (its VCL purges the keys named in `xkey-purge`)."""
+
+    name = "xkey"
+    batch_size = 100
+
+    def request(self, tags):
+        headers = {"xkey-purge": " ".join(tags), "User-Agent": "KoSI-Lab-Portal"}
+        return "PURGE", self.options["LOCATION"], headers, None
+
+
+PURGERS = {each.name: each for each in (CloudflareTagPurger, FastlyTagPurger, XkeyTagPurger)}
+LONGEST_WAIT = 15 * 60
+
+
+def tag_purgers() -> list[TagPurger]:
+    return [PURGERS[name](options) for name, options in settings.PORTAL_CDN_TAG_PURGE.items()]
+
+
+def purge_tags(tags, site_id: int | None) -> None:
+    """Purge `tags` (of the site's pages; None: of any site) from every CDN that purges by
+    tag, once the change is committed; the tags standing for more (a page's header that
+    overflowed) with them."""
+    if not settings.PORTAL_CDN_TAG_PURGE or not tags:
+        return
+    from .dependencies import cdn_tag, overflow_tag
+
+    site_ids = [site_id] if site_id is not None else list(Site.objects.values_list("pk", flat=True))
+    names = {cdn_tag(tag) for tag in tags} | {cdn_tag(overflow_tag(pk)) for pk in site_ids}
+
+    def queue_and_send():
+        rows = [
+            PendingPurge(purger=purger.name, tag=name, site_id=site_id)
+            for purger in tag_purgers()
+            for name in sorted(names)
+        ]
+        PendingPurge.objects.bulk_create(rows, ignore_conflicts=True)
+        send_pending_purges()
+
+    transaction.on_commit(queue_and_send, robust=True)
+
+
+def purge_sites(site_id: int | None) -> None:
+    """Purge every page of the site (None: of every site) from CDNs that purge by tag."""
+    from .dependencies import site_tag
+
+    if not settings.PORTAL_CDN_TAG_PURGE:
+        return
+    site_ids = [site_id] if site_id is not None else list(Site.objects.values_list("pk", flat=True))
+    for pk in site_ids:
+        purge_tags({site_tag(pk)}, pk)
+
+
+def send_pending_purges(now=None) -> int:
+    """Send what waits, in batches, as far as each CDN's rate allows; the number of tags
+    purged."""
+    from .limits import hit
+
+    now = now or timezone.now()
+    purged = 0
+    for purger in tag_purgers():
+        while True:
+            pending = PendingPurge.objects.filter(purger=purger.name)
+            due = list(pending.filter(not_before__lte=now).order_by("queued_at", "pk"))
+            if not due:
+                break
+            if len(due) > purger.per_minute * purger.batch_size:
+                coalesce(purger, due, now)
+                continue
+            if hit("cdn-purge", purger.name, 60) > purger.per_minute:
+                break  # this minute's budget is spent: the scheduler sends the rest
+            batch = due[: purger.batch_size]
+            try:
+                purger.send([row.tag for row in batch])
+            except PurgeDeferred as deferred:
+                wait_before_trying_again(purger, batch, deferred, now)
+                break
+            PendingPurge.objects.filter(pk__in=[row.pk for row in batch]).delete()
+            purged += len(batch)
+    return purged
+
+
+def coalesce(purger, due, now) -> None:
+    """Replace the waiting tags by the tags of their sites: fewer requests, and every page
+    they named is purged all the same."""
+    from .dependencies import cdn_tag, site_tag
+
+    site_ids = {row.site_id for row in due}
+    if None in site_ids:
+        site_ids = set(Site.objects.values_list("pk", flat=True))
+    logger.warning(
+        "%d tags waiting for %s: purging every page of %d sites instead",
+        len(due),
+        purger.name,
+        len(site_ids),
+    )
+    with transaction.atomic():
+        PendingPurge.objects.filter(pk__in=[row.pk for row in due]).delete()
+        PendingPurge.objects.bulk_create(
+            [
+                PendingPurge(
+                    purger=purger.name,
+                    tag=cdn_tag(site_tag(pk)),
+                    site_id=pk,
+                    queued_at=now,
+                    not_before=now,
+                )
+                for pk in sorted(site_ids)
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def wait_before_trying_again(purger, batch, deferred, now) -> None:
+    attempts = max(row.attempts for row in batch) + 1
+    seconds = deferred.seconds or min(30 * 2 ** (attempts - 1), LONGEST_WAIT)
+    logger.warning("Purge by tag deferred %d s: %s", seconds, deferred)
+    PendingPurge.objects.filter(purger=purger.name).update(
+        not_before=now + datetime.timedelta(seconds=min(seconds, LONGEST_WAIT)),
+        attempts=attempts,
+    )

@@ -6,12 +6,14 @@
 - audit.py: SiteLogEntry, the audit log of rows that belong to one site;
 - operations.py: SchedulerState, the scheduler's heartbeat and its last daily run;
 - the workflow steps live with the rest of the editorial workflow (portal/editorial/tasks.py),
-  the page cache's version row with the page cache (portal/delivery/cache.py) and the rate
-  limits' counters with the rate limits (portal/delivery/limits.py); all are imported here
+  the page cache's version row with the page cache (portal/delivery/cache.py), the CDN's
+  purge queue with the CDN purge (portal/delivery/cdn.py) and the rate limits' counters
+  with the rate limits (portal/delivery/limits.py); all are imported here
   so that Django finds them under the app label `portal`.
 """
 
 from ..delivery.cache import PageCacheVersion
+from ..delivery.cdn import PendingPurge
 from ..delivery.limits import RateLimitCounter
 from ..editorial.tasks import (
     FourEyesApprovalTask,
@@ -55,6 +57,7 @@ __all__ = [
     "LinkReviewTaskState",
     "OverrideCommentForm",
     "PageCacheVersion",
+    "PendingPurge",
     "PortalSettings",
     "RateLimitCounter",
     "RejectionCommentForm",

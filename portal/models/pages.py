@@ -11,6 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..delivery.dependencies import card_tag, record
 from ..editorial.permissions import PortalPagePermissionTester
 
 
@@ -185,6 +186,12 @@ class BasePage(Page):
 
     def permissions_for_user(self, user):
         return PortalPagePermissionTester(user, self)
+
+    def get_url_parts(self, request=None):
+        # every link to a page (pageurl, .url, canonical, hreflang) shows the page: the
+        # response then depends on it (portal.delivery.dependencies)
+        record(card_tag(self.pk))
+        return super().get_url_parts(request)
 
     def get_dependent_pages(self) -> list:
         """The live pages in this page's language, besides its parent and home page, that

@@ -274,34 +274,60 @@ PORTAL_PAGE_CACHE_SECONDS = env.get_int("PORTAL_PAGE_CACHE_SECONDS", 600)
 
 
 def frontend_cache_settings() -> dict:
-    """An optional CDN or caching proxy in front of the portal, purged on every publish,
-    unpublish, move and deletion of a page (portal/cdn.py): an HTTP PURGE endpoint (Varnish,
-    nginx) and/or Cloudflare. Nothing is sent anywhere unless one is configured."""
+    """An optional CDN or caching proxy in front of the portal that purges by address,
+    purged on every publish, unpublish, move and deletion of a page (portal/delivery/cdn.py):
+    an HTTP PURGE endpoint (Varnish, nginx). Nothing is sent anywhere unless one is
+    configured; CDNs that purge by tag are below."""
     backends = {}
     location = env.get_str("PORTAL_FRONTEND_CACHE_URL")
-    if location:
-        if not location.startswith(("http://", "https://")):
-            raise env.ConfigurationError(
-                "PORTAL_FRONTEND_CACHE_URL must be the cache server's address, "
-                "e.g. http://127.0.0.1:6081."
-            )
+    if location and not location.startswith(("http://", "https://")):
+        raise env.ConfigurationError(
+            "PORTAL_FRONTEND_CACHE_URL must be the cache server's address, "
+            "e.g. http://127.0.0.1:6081."
+        )
+    if location and not env.get_bool("PORTAL_FRONTEND_CACHE_XKEY"):
         backends["http"] = {"BACKEND": "portal.delivery.cdn.HTTPPurgeBackend", "LOCATION": location}
-    if env.get_str("PORTAL_CLOUDFLARE_ZONE_ID") or env.get_str("PORTAL_CLOUDFLARE_TOKEN"):
-        backends["cloudflare"] = {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
-            "ZONEID": env.get_str("PORTAL_CLOUDFLARE_ZONE_ID", required=True),
-            "BEARER_TOKEN": env.get_str("PORTAL_CLOUDFLARE_TOKEN", required=True),
-        }
     return backends
 
 
+def tag_purge_settings() -> dict:
+    """CDNs that purge by tag (portal/delivery/cdn.py): Cloudflare, Fastly, or the HTTP cache
+    above when it is Varnish with xkey (PORTAL_FRONTEND_CACHE_XKEY). Their API addresses can
+    be changed for a proxy (and for tests)."""
+    purgers = {}
+    if env.get_str("PORTAL_CLOUDFLARE_ZONE_ID") or env.get_str("PORTAL_CLOUDFLARE_TOKEN"):
+        purgers["cloudflare"] = {
+            "ZONE_ID": env.get_str("PORTAL_CLOUDFLARE_ZONE_ID", required=True),
+            "TOKEN": env.get_str("PORTAL_CLOUDFLARE_TOKEN", required=True),
+            "API_URL": env.get_str(
+                "PORTAL_CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
+            ),
+            "PER_MINUTE": env.get_int("PORTAL_CLOUDFLARE_PURGES_PER_MINUTE", 5),
+        }
+    if env.get_str("PORTAL_FASTLY_SERVICE_ID") or env.get_str("PORTAL_FASTLY_TOKEN"):
+        purgers["fastly"] = {
+            "SERVICE_ID": env.get_str("PORTAL_FASTLY_SERVICE_ID", required=True),
+            "TOKEN": env.get_str("PORTAL_FASTLY_TOKEN", required=True),
+            "API_URL": env.get_str("PORTAL_FASTLY_API_URL", "https://api.fastly.com"),
+        }
+    if env.get_str("PORTAL_FRONTEND_CACHE_URL") and env.get_bool("PORTAL_FRONTEND_CACHE_XKEY"):
+        purgers["xkey"] = {"LOCATION": env.get_str("PORTAL_FRONTEND_CACHE_URL")}
+    return purgers
+
+
 WAGTAILFRONTENDCACHE = frontend_cache_settings()
+PORTAL_CDN_TAG_PURGE = tag_purge_settings()
 # portal/cdn.py lists each language's addresses itself (the slugs are translated).
 WAGTAILFRONTENDCACHE_LANGUAGES = []
 # Seconds a shared cache (a CDN) may keep an anonymous page (s-maxage; browsers always ask
 # again). Only pages the page cache may keep get it; short, because settings, site texts and
 # images are not purged (portal/cdn.py). Default: 5 minutes with a purge configured, else none.
-PORTAL_CDN_SECONDS = env.get_int("PORTAL_CDN_SECONDS", 300 if WAGTAILFRONTENDCACHE else 0)
+PORTAL_CDN_SECONDS = env.get_int(
+    "PORTAL_CDN_SECONDS", 300 if WAGTAILFRONTENDCACHE or PORTAL_CDN_TAG_PURGE else 0
+)
+# Pages a CDN may keep name what they show in Surrogate-Key and Cache-Tag headers, each tag
+# with this prefix, so installations sharing a CDN account never purge each other's pages.
+PORTAL_CDN_TAG_PREFIX = env.get_str("PORTAL_CDN_TAG_PREFIX", "kosi-")
 
 # Behind a reverse proxy (see README, "Deploy").
 if env.get_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):

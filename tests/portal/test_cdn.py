@@ -202,25 +202,45 @@ def test_only_shareable_pages_get_a_lifetime_for_the_cdn(client, admin_client, d
 def test_the_cdn_settings_come_from_the_environment():
     output = production(
         "import json; from django.conf import settings as s; from portal.delivery import cdn;"
-        "print(json.dumps([s.WAGTAILFRONTENDCACHE, s.PORTAL_CDN_SECONDS,"
+        "print(json.dumps([s.WAGTAILFRONTENDCACHE, s.PORTAL_CDN_TAG_PURGE, s.PORTAL_CDN_SECONDS,"
         " cdn.disconnect_cdn_purge()]))",
         PORTAL_FRONTEND_CACHE_URL="http://127.0.0.1:6081",
         PORTAL_CLOUDFLARE_ZONE_ID="zone-id",
         PORTAL_CLOUDFLARE_TOKEN="token",
+        PORTAL_FASTLY_SERVICE_ID="service",
+        PORTAL_FASTLY_TOKEN="fastly-token",
     )
-    backends, seconds, connected = json.loads(output.strip().splitlines()[-1])
-    assert backends == {
+    by_address, by_tag, seconds, connected = json.loads(output.strip().splitlines()[-1])
+    assert by_address == {
         "http": {
             "BACKEND": "portal.delivery.cdn.HTTPPurgeBackend",
             "LOCATION": "http://127.0.0.1:6081",
         },
+    }
+    assert by_tag == {
         "cloudflare": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
-            "ZONEID": "zone-id",
-            "BEARER_TOKEN": "token",
+            "ZONE_ID": "zone-id",
+            "TOKEN": "token",
+            "API_URL": "https://api.cloudflare.com/client/v4",
+            "PER_MINUTE": 5,
+        },
+        "fastly": {
+            "SERVICE_ID": "service",
+            "TOKEN": "fastly-token",
+            "API_URL": "https://api.fastly.com",
         },
     }
     assert (seconds, connected) == (300, True)
+
+    output = production(
+        "import json; from django.conf import settings as s;"
+        "print(json.dumps([s.WAGTAILFRONTENDCACHE, s.PORTAL_CDN_TAG_PURGE]))",
+        PORTAL_FRONTEND_CACHE_URL="http://127.0.0.1:6081",
+        PORTAL_FRONTEND_CACHE_XKEY="true",
+    )
+    by_address, by_tag = json.loads(output.strip().splitlines()[-1])
+    assert by_address == {}  # Varnish with xkey purges by tag
+    assert by_tag == {"xkey": {"LOCATION": "http://127.0.0.1:6081"}}
 
 
 def test_a_cloudflare_token_without_a_zone_stops_the_start():

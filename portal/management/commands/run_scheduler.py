@@ -29,7 +29,7 @@ from portal.models import SchedulerState
 
 logger = logging.getLogger("portal.scheduler")
 
-EVERY_MINUTE = ["publish_scheduled"]
+EVERY_MINUTE = ["publish_scheduled", "purge_cdn"]
 DAILY = [
     "purge_registrations",
     "purge_barrier_reports",
