@@ -33,6 +33,7 @@ same for everyone anyway.
 import hashlib
 import logging
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -119,7 +120,34 @@ def read_request_version(request) -> str | None:
         return None
     request._page_cache_site = site_of(request, installation)
     own = current_version(request._page_cache_site)
-    return None if own is None else f"{installation}.{own}"
+    return None if own is None else f"{installation}.{own}.{missed_invalidations()}"
+
+
+# With Redis, a change while Redis is down cannot delete what it makes stale, and a Redis
+# that keeps its data (persistence, a network split) would serve those entries once it is
+# back. Such a change counts itself in the database instead (the row of no site, which only
+# the local-memory cache uses otherwise); every key carries the count, read at most every
+# few seconds per process, so after the outage every entry from before it is unreachable.
+MISSED_READ_SECONDS = 5
+_missed = {"count": 0, "read_at": None}
+
+
+def missed_invalidations() -> int:
+    now = time.monotonic()
+    if _missed["read_at"] is None or now - _missed["read_at"] >= MISSED_READ_SECONDS:
+        try:
+            _missed["count"] = database_versions().get(None, 1)
+        except DatabaseError:  # the database is down: pages still come from Redis
+            pass
+        _missed["read_at"] = now
+    return _missed["count"]
+
+
+def remember_missed_invalidation() -> None:
+    try:
+        bump_database_version(None)
+    except DatabaseError as error:
+        logger.error("A change could not make cached pages stale: %s", error)
 
 
 # The page chrome (site texts, settings, menu, footer) is the same on every page of a
@@ -245,6 +273,7 @@ def invalidate_tags(tags) -> None:
         store.invalidate(tags)
     except RedisError as error:
         logger.warning("Could not delete cached pages of %d tags: %s", len(tags), error)
+        remember_missed_invalidation()
 
 
 def invalidate_seats(row, translation_key) -> None:
@@ -314,6 +343,7 @@ def bump_version(site_id: int | None = None) -> None:
     try:
         if cache.incr(key) is None:  # django-redis with the server down
             logger.warning("The page cache version could not be raised (cache unavailable)")
+            remember_missed_invalidation()
     except ValueError:  # no version yet: the next request starts at 1 anyway
         cache.set(key, 2, timeout=None)
 

@@ -293,3 +293,35 @@ def test_seats_refresh_only_the_pages_showing_them(warm):
     # the page itself holds the registration form (never cached); what shows its seats
     assert {"api-workshops"} <= missed(states)
     assert {"home", "workshops", "konzept", "labs", "imprint", "feed"}.isdisjoint(missed(states))
+
+
+def test_a_change_while_redis_is_down_is_never_served_stale_after(
+    client, demo, redis_cache, settings, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from portal.delivery import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "MISSED_READ_SECONDS", 0)  # in production: 5 s
+    lab = page("lab-lernorte")
+    client.get(lab.url)
+    assert client.get(lab.url)["X-Cache"] == "HIT"
+
+    reachable = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            **reachable["default"],
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there: Redis is down
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    during = client.get(lab.url)
+    assert during.status_code == 200 and "X-Cache" not in during  # served, uncached
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(lab, title="Lernorte für alle Generationen")
+    assert "Could not delete cached pages" in caplog.text
+
+    settings.CACHES = reachable  # back, with the entries it held before the outage
+    after = client.get(lab.url)
+    assert after["X-Cache"] == "MISS"
+    assert "Lernorte für alle Generationen" in after.content.decode()
+    assert client.get(lab.url)["X-Cache"] == "HIT"
+    assert "Lernorte für alle Generationen" in client.get("/de/labore/").content.decode()
