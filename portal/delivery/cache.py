@@ -30,6 +30,7 @@ URL, never from the request (portal.delivery.http.absolute_url), so every entry 
 same for everyone anyway.
 """
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -135,10 +136,8 @@ _missed = {"count": 0, "read_at": None}
 def missed_invalidations() -> int:
     now = time.monotonic()
     if _missed["read_at"] is None or now - _missed["read_at"] >= MISSED_READ_SECONDS:
-        try:
+        with contextlib.suppress(DatabaseError):  # database down: pages still come from Redis
             _missed["count"] = database_versions().get(None, 1)
-        except DatabaseError:  # the database is down: pages still come from Redis
-            pass
         _missed["read_at"] = now
     return _missed["count"]
 
