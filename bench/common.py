@@ -533,3 +533,52 @@ def _register(connection, port, workshop, email, name, result: RegistrationResul
     if response.status != 200:
         return f"confirmation page: HTTP {response.status}"
     return ""
+
+
+CONFIRMATION_LINK = re.compile(r"https?://[^/\s]+(/\S*?/register/confirm/[\w-]+/)")
+
+
+def confirmation_path(log_file: Path, email: str) -> str | None:
+    """The path of the confirmation link mailed to `email`, from the server's log (the
+    console e-mail backend writes each message there; Django sends UTF-8 text unencoded)."""
+    text = log_file.read_text(errors="replace")
+    start = text.find(f"To: {email}")
+    if start < 0:
+        return None
+    match = CONFIRMATION_LINK.search(text, start)
+    return match.group(1) if match else None
+
+
+def confirm_registration(port: int, link: str) -> str:
+    """Follow a confirmation link like a visitor: the page with the button (CSRF cookie and
+    token), then the POST. Returns "" or what failed."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", link)
+        response = connection.getresponse()
+        page = response.read().decode()
+        if response.status != 200:
+            return f"confirmation link: HTTP {response.status}"
+        cookies = http.cookies.SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if "csrftoken" not in cookies or token is None:
+            return "confirmation link: no button (CSRF cookie or token missing)"
+        connection.request(
+            "POST",
+            link,
+            body=urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1)}),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={cookies['csrftoken'].value}",
+                "Origin": f"http://127.0.0.1:{port}",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        return "" if response.status == 200 else f"confirming: HTTP {response.status}"
+    except (OSError, http.client.HTTPException) as error:
+        return f"confirming: {type(error).__name__}: {error}"
+    finally:
+        connection.close()
