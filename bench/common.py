@@ -486,20 +486,44 @@ def send_registration(port: int, workshop: str, email: str, name: str) -> Regist
     return result
 
 
-def _register(connection, port, workshop, email, name, result: RegistrationResult) -> str:
-    connection.request("GET", workshop)
+def form_page(connection, path: str) -> tuple[str, str, str]:
+    """GET a page with a form: (CSRF cookie, CSRF token, what failed or "")."""
+    connection.request("GET", path)
     response = connection.getresponse()
     page = response.read().decode()
     if response.status != 200:
-        return f"form page: HTTP {response.status}"
+        return "", "", f"HTTP {response.status}"
     cookies = http.cookies.SimpleCookie()
     for header in response.headers.get_all("Set-Cookie") or []:
         cookies.load(header)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if "csrftoken" not in cookies or token is None:
-        return "form page: no registration form (CSRF cookie or token missing)"
+        return "", "", "no form (CSRF cookie or token missing)"
+    return cookies["csrftoken"].value, token.group(1), ""
+
+
+def post_form(connection, port: int, path: str, cookie: str, form: dict):
+    connection.request(
+        "POST",
+        path,
+        body=urllib.parse.urlencode(form),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookie}",
+            "Origin": f"http://127.0.0.1:{port}",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    return response
+
+
+def _register(connection, port, workshop, email, name, result: RegistrationResult) -> str:
+    cookie, token, failure = form_page(connection, workshop)
+    if failure:
+        return f"form page: {failure}"
     form = {
-        "csrfmiddlewaretoken": token.group(1),
+        "csrfmiddlewaretoken": token,
         "name": name,
         "email": email,
         "organisation": "Lasttest",
@@ -510,18 +534,7 @@ def _register(connection, port, workshop, email, name, result: RegistrationResul
     }
     started = time.perf_counter()
     result.posted = True
-    connection.request(
-        "POST",
-        f"{workshop}register/",
-        body=urllib.parse.urlencode(form),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={cookies['csrftoken'].value}",
-            "Origin": f"http://127.0.0.1:{port}",
-        },
-    )
-    response = connection.getresponse()
-    response.read()
+    response = post_form(connection, port, f"{workshop}register/", cookie, form)
     result.post_ms = (time.perf_counter() - started) * 1000
     location = response.getheader("Location", "")
     if response.status != 302 or not location.endswith("register/sent/"):
@@ -554,29 +567,10 @@ def confirm_registration(port: int, link: str) -> str:
     token), then the POST. Returns "" or what failed."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", link)
-        response = connection.getresponse()
-        page = response.read().decode()
-        if response.status != 200:
-            return f"confirmation link: HTTP {response.status}"
-        cookies = http.cookies.SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookies.load(header)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if "csrftoken" not in cookies or token is None:
-            return "confirmation link: no button (CSRF cookie or token missing)"
-        connection.request(
-            "POST",
-            link,
-            body=urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1)}),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={cookies['csrftoken'].value}",
-                "Origin": f"http://127.0.0.1:{port}",
-            },
-        )
-        response = connection.getresponse()
-        response.read()
+        cookie, token, failure = form_page(connection, link)
+        if failure:
+            return f"confirmation link: {failure}"
+        response = post_form(connection, port, link, cookie, {"csrfmiddlewaretoken": token})
         return "" if response.status == 200 else f"confirming: HTTP {response.status}"
     except (OSError, http.client.HTTPException) as error:
         return f"confirming: {type(error).__name__}: {error}"

@@ -84,6 +84,26 @@ def empty_cache():
 
 
 @pytest.fixture
+def redis_cache(settings):
+    """The default cache on the test Redis (database 5), under a key prefix of this test's
+    own, emptied afterwards (its prefix only: never FLUSHDB)."""
+    import uuid
+
+    from django.core.cache import cache
+
+    location = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"{location}/5",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+        }
+    }
+    yield cache
+    cache.delete_pattern("*")
+
+
+@pytest.fixture
 def demo(db):
     """The demo portal: labs, actors and content pages in German and English."""
     return _site_pages()

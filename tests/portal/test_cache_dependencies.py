@@ -6,11 +6,8 @@ the cache and fetched fresh (a cookie bypasses the cache); the two bodies must b
 """
 
 import difflib
-import os
-import uuid
 
 import pytest
-from django.core.cache import cache
 from wagtail.models import Locale, Page
 
 from events.models import EventPage, RegistrationMode, RegistrationStatus, Venue
@@ -63,23 +60,13 @@ def addresses(demo):
 
 
 @pytest.fixture
-def redis_cache(settings):
-    location = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"{location}/5",
-            "KEY_PREFIX": f"dependency-test-{uuid.uuid4().hex[:8]}",
-        }
-    }
+def page_cache_on_redis(redis_cache, settings):
     settings.PORTAL_PAGE_CACHE_SECONDS = 600
     settings.PORTAL_API_REQUESTS_PER_MINUTE = 10**6
-    yield
-    cache.delete_pattern("*")  # only this test's prefix, never FLUSHDB
 
 
 @pytest.fixture
-def warm(client, addresses, redis_cache, django_capture_on_commit_callbacks):
+def warm(client, addresses, page_cache_on_redis, django_capture_on_commit_callbacks):
     """Every address fetched twice (the second from the cache); returns a function that
     applies a change (as committed) and reports {name: "hit" | "miss"} afterwards, after
     checking that no address serves anything stale."""
@@ -296,7 +283,13 @@ def test_seats_refresh_only_the_pages_showing_them(warm):
 
 
 def test_a_change_while_redis_is_down_is_never_served_stale_after(
-    client, demo, redis_cache, settings, monkeypatch, django_capture_on_commit_callbacks, caplog
+    client,
+    demo,
+    page_cache_on_redis,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    caplog,
 ):
     from portal.delivery import cache as page_cache
 

@@ -298,33 +298,18 @@ def test_a_page_from_the_cache_costs_one_query_the_version(client, demo, django_
 
 
 @pytest.mark.redis
-def test_with_redis_the_version_lives_in_redis_without_a_query(demo, settings):
-    import os
-    import uuid
-
-    from django.core.cache import cache as shared
+def test_with_redis_the_version_lives_in_redis_without_a_query(demo, redis_cache):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from portal.delivery import cache as page_cache
 
-    location = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"{location}/5",
-            "KEY_PREFIX": f"page-cache-test-{uuid.uuid4().hex[:8]}",
-        }
-    }
-    try:
-        assert not page_cache.version_in_database()
-        with CaptureQueriesContext(connection) as captured:
-            first = page_cache.current_version()
-            page_cache.bump_version()
-            assert page_cache.current_version() == first + 1
-        assert captured.captured_queries == []
-    finally:
-        shared.delete_pattern("*")  # only this test's prefix
+    assert not page_cache.version_in_database()
+    with CaptureQueriesContext(connection) as captured:
+        first = page_cache.current_version()
+        page_cache.bump_version()
+        assert page_cache.current_version() == first + 1
+    assert captured.captured_queries == []
 
 
 def test_without_the_database_the_readiness_probe_answers_503_before_the_page_cache(
