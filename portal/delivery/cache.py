@@ -212,28 +212,37 @@ def invalidate(signal=None, instance=None, **kwargs) -> None:
     """Make the cached pages that can show `instance` stale (a signal receiver), here and
     in a CDN that purges by tag: a page's or a referenced row's dependents where tags are
     kept (Redis), otherwise its site's, or every site's, version."""
-    from wagtail.models import Page
     from wagtail.signals import page_slug_changed, post_page_move
 
     renamed = signal in (page_slug_changed, post_page_move)  # its links on other sites
     # None (every site's pages) also for rows of no one site (sites, languages, redirects)
     site_id = None if renamed or instance is None else site_id_of(instance)
+    precise_here = dependencies.tag_store() is not None
     find_tags = None
-    if renamed:
-        pass
-    elif isinstance(instance, Page) and instance.depth > 3:  # not a home page or a section
-        find_tags = lambda: dependencies.tags_for_page(instance)  # noqa: E731
-    elif type(instance) in PRECISE_MODELS and not dependencies.referenced_outside_pages(instance):
-        find_tags = lambda: dependencies.tags_for_row(instance)  # noqa: E731
+    if not renamed and (precise_here or settings.PORTAL_CDN_TAG_PURGE):
+        find_tags = dependents_of(instance)
     if find_tags is None:
         raise_version(site_id)
         cdn.purge_sites(site_id)
-    elif dependencies.tag_store() is None:
-        raise_version(site_id)  # correct, not precise
-        if settings.PORTAL_CDN_TAG_PURGE:
-            cdn.purge_tags(find_tags(), site_id)
-    else:
-        invalidate_dependents(find_tags, site_id)
+        return
+    if not precise_here:
+        raise_version(site_id)  # the local-memory cache: correct, not precise
+    invalidate_dependents(find_tags, site_id)  # and the CDN's pages by tag
+
+
+def dependents_of(instance):
+    """A function finding the tags of what shows `instance`, or None where a change must
+    reach every page of its site: home pages and sections (the menu and footer show them),
+    rows that are not referenced by pages alone (an image that is also a site's logo)."""
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        if instance.depth > 3:
+            return lambda: dependencies.tags_for_page(instance)
+        return None
+    if type(instance) in PRECISE_MODELS and not dependencies.referenced_outside_pages(instance):
+        return lambda: dependencies.tags_for_row(instance)
+    return None
 
 
 def raise_version(site_id: int | None) -> None:
@@ -282,9 +291,7 @@ def invalidate_seats(row, translation_key) -> None:
     site_id = site_id_of(row)
     if dependencies.tag_store() is None:
         raise_version(site_id)
-        cdn.purge_tags(tags, site_id)
-    else:
-        invalidate_dependents(lambda: tags, site_id)
+    invalidate_dependents(lambda: tags, site_id)
 
 
 # Rows whose changes reach exactly the pages referencing them (with tags): other rows raise
