@@ -22,9 +22,11 @@ edit the number in that entry (and its comment). Run with -v for the SQL; select
 -k, e.g. `-k "lab-page or search"`.
 
 What the comments call
-- serve(d): Wagtail serving a page at tree depth d (home page 2): the site, the locale, the home
-  page, then per level below it the child by slug and its specific row, the page's ancestors and
-  their view restrictions: 5 + 2 * (d - 2) queries; English pages add the English home page.
+- serve: Wagtail serving a page below the home page, at any depth: the site, the locale, the home
+  page, all the pages the path names below it (one query, `BasePage.route`), the page's specific
+  row, its ancestors and their view restrictions: 7 queries (Wagtail's own routing asks for
+  each level's child and its specific row: 5 + 2 * (depth - 2)); serve(home): the home page,
+  5; English pages add the English home page.
 - chrome: the page cache version, the page's translations (language switcher, hreflang) and the
   ancestors for the breadcrumbs (3; header, menu and footer are cached).
 - public: the view restrictions `PageQuerySet.public()` reads, once per queryset built.
@@ -414,22 +416,22 @@ SERIES_DE = "/de/werkstaetten/werkstattreihe-labore-sozialer-innovation/"
 SERIES_EN = "/en/workshops/workshop-series-labs-of-social-innovation/"
 FOCUS_EVENT_DE = f"{SERIES_DE}testwerkstatt-0/"
 LAB_LISTING = (
-    "serve(3), public, the topics of the listed labs and their names localized, the cities, "
+    "serve, public, the topics of the listed labs and their names localized, the cities, "
     "one count per facet (phase, city, topic), the page's count, its labs with hero images, "
     "their renditions, the sector mix of all shown labs, chrome"
 )
 ACTOR_LISTING = (
-    "serve(3), public twice (actors, lab facet), the labs of the language for the lab facet, one "
+    "serve, public twice (actors, lab facet), the labs of the language for the lab facet, one "
     "count per facet (sector, lab), the page's count, its actors with logos, their renditions, "
     "chrome"
 )
 EVENT_LISTING = (
-    "serve(3), public twice (workshops, series), the series, public and the labs for the lab "
+    "serve, public twice (workshops, series), the series, public and the labs for the lab "
     "facet, the month options, one count per facet (series, lab, format, month), the page's "
     "count, its workshops with images, their renditions, their venues localized, chrome"
 )
 EVENT_FEED = (
-    "serve(3), public twice, the series, public and the labs (the filters), the month options, "
+    "serve, public twice, the series, public and the labs (the filters), the month options, "
     "the workshops (one query, however many), their venues localized"
 )
 CALENDAR_EXTRAS = (
@@ -441,7 +443,7 @@ FORM = "the form's privacy link: portal settings, the privacy page, the locale"
 # fmt: off
 BUDGETS = [
     Budget("home page", "/de/", 25,
-           "serve(2); public, the next workshops with images, their renditions, their venues "
+           "serve(home); public, the next workshops with images, their renditions, their venues "
            "localized; the featured "
            "lab rows, public, those labs localized with hero images, their renditions, their "
            "sector mix; public, the partner strip's actors with logos, their renditions; the "
@@ -450,8 +452,8 @@ BUDGETS = [
     Budget("home page en", "/en/", 27,
            "as German (+1 serve) with the newest labs instead of featured ones (the same count), "
            "the body's page link localized (+1)"),
-    Budget("content page", "/de/ueber-das-projekt/", 10, "serve(3), chrome"),
-    Budget("content page en", "/en/about-the-project/", 11, "serve(3) in English, chrome"),
+    Budget("content page", "/de/ueber-das-projekt/", 10, "serve, chrome"),
+    Budget("content page en", "/en/about-the-project/", 11, "serve in English, chrome"),
     Budget("lab directory", "/de/labore/", 21, LAB_LISTING),
     Budget("lab directory en", "/en/labs/", 22, LAB_LISTING + "; +1 serve in English"),
     Budget("lab directory page 2", "/de/labore/?page=2", 21, LAB_LISTING),
@@ -460,20 +462,20 @@ BUDGETS = [
     Budget("lab directory by topic", "/de/labore/?topic=thema-1", 21, LAB_LISTING),
     Budget("lab directory all filters", "/en/labs/?phase=2&city=Teststadt&topic=thema-0", 22,
            LAB_LISTING + "; +1 serve in English"),
-    Budget("lab page", "/de/labore/testlabor-0/", 23,
-           "serve(4); partner rows with actors, public, the partners localized with logos, "
+    Budget("lab page", "/de/labore/testlabor-0/", 21,
+           "serve; partner rows with actors, public, the partners localized with logos, "
            "their renditions; sector mix; topics, localized; contacts; cache version, hero "
            "image, translations, breadcrumbs; public, the lab's next workshops"),
-    Budget("lab page en", "/en/labs/test-lab-0/", 24, "as German, +1 serve in English"),
+    Budget("lab page en", "/en/labs/test-lab-0/", 22, "as German, +1 serve in English"),
     Budget("actor directory", "/de/akteure/", 18, ACTOR_LISTING),
     Budget("actor directory en", "/en/partners/", 19, ACTOR_LISTING + "; +1 serve in English"),
     Budget("actor directory by sector", "/de/akteure/?sector=civil_society", 18, ACTOR_LISTING),
     Budget("actor directory by lab", lambda w: f"/de/akteure/?lab={focus_lab(w)}", 18,
            ACTOR_LISTING),
-    Budget("actor page", "/de/akteure/testakteur-0/", 16,
-           "serve(4); its partner rows with labs (takes part in); cache version, logo, "
+    Budget("actor page", "/de/akteure/testakteur-0/", 14,
+           "serve; its partner rows with labs (takes part in); cache version, logo, "
            "translations, breadcrumbs; public, the actor's workshops"),
-    Budget("actor page en", "/en/partners/test-actor-0/", 17, "as German, +1 serve in English"),
+    Budget("actor page en", "/en/partners/test-actor-0/", 15, "as German, +1 serve in English"),
     Budget("workshop directory", "/de/werkstaetten/", 24, EVENT_LISTING),
     Budget("workshop directory en", "/en/workshops/", 25,
            EVENT_LISTING + "; +1 serve in English"),
@@ -496,29 +498,30 @@ BUDGETS = [
     Budget("workshop calendar by lab",
            lambda w: f"/de/werkstaetten/calendar/?lab={focus_lab(w)}", 20,
            f"{EVENT_FEED}; {CALENDAR_EXTRAS}"),
-    Budget("series page", SERIES_DE, 15, "serve(4); public, its parts; chrome"),
-    Budget("series page en", SERIES_EN, 16, "as German, +1 serve in English"),
-    Budget("series calendar", f"{SERIES_DE}calendar/", 17,
-           f"serve(4); public, its parts; {CALENDAR_EXTRAS}"),
-    Budget("workshop page with registration form", FOCUS_EVENT_DE, 34,
-           "serve(5); public, the series' parts; speakers with actors and photos, the photos' "
+    Budget("series page", SERIES_DE, 13, "serve; public, its parts; chrome"),
+    Budget("series page en", SERIES_EN, 14, "as German, +1 serve in English"),
+    Budget("series calendar", f"{SERIES_DE}calendar/", 15,
+           f"serve; public, its parts; {CALENDAR_EXTRAS}"),
+    Budget("workshop page with registration form", FOCUS_EVENT_DE, 31,
+           "serve; public, the series' parts; speakers with actors and photos, the photos' "
            "renditions; public, the speakers' actors localized; the organiser, localized; the "
            "related labs, public, localized; the registration rules' locale, the registration "
            "counts; image; agenda; its venue localized; its calendar record (earlier starts); "
            "cache version, translations, breadcrumbs; " + FORM),
-    Budget("workshop page en", f"{SERIES_EN}test-workshop-0/", 37,
+    Budget("workshop page en", f"{SERIES_EN}test-workshop-0/", 34,
            "as German, +1 serve in English, +1 the German page's registration rules, +1 the "
            "privacy page localized"),
-    Budget("past workshop page", "/de/werkstaetten/vergangen-0/", 23,
-           "serve(4); speakers, public; the organiser, localized; the related labs, public, "
+    Budget("past workshop page", "/de/werkstaetten/vergangen-0/", 22,
+           "serve, its parent's specific row; speakers, public; the organiser, localized; the "
+           "related labs, public, "
            "localized; image; agenda; its venue localized; its calendar record; chrome (no "
            "series, no registration)"),
-    Budget("workshop calendar file", f"{FOCUS_EVENT_DE}calendar/", 18,
-           f"serve(5); {CALENDAR_EXTRAS}"),
-    Budget("registration GET", f"{FOCUS_EVENT_DE}register/", 11,
-           "serve(5), then a redirect to the form", status=302),
-    Budget("registration sent", f"{FOCUS_EVENT_DE}register/sent/", 13,
-           "serve(5), cache version, translations"),
+    Budget("workshop calendar file", f"{FOCUS_EVENT_DE}calendar/", 14,
+           f"serve; {CALENDAR_EXTRAS}"),
+    Budget("registration GET", f"{FOCUS_EVENT_DE}register/", 7,
+           "serve, then a redirect to the form", status=302),
+    Budget("registration sent", f"{FOCUS_EVENT_DE}register/sent/", 9,
+           "serve, cache version, translations"),
     Budget("search", "/de/suche/?q=Testlabor", 11,
            "cache version; the query's hit count (query, daily hits, update); the result "
            "page (ids and types, then one query per page type on it: labs only here); "
@@ -548,16 +551,16 @@ BUDGETS = [
     Budget("not found", "/de/gibt-es-nicht/", 7,
            "site, locale, home page, the missing child, cache version, the home pages, "
            "Wagtail's redirects", status=404),
-    Budget("imprint", "/de/impressum/", 10, "serve(3), chrome"),
-    Budget("privacy en", "/en/privacy/", 11, "serve(3) in English, chrome"),
+    Budget("imprint", "/de/impressum/", 10, "serve, chrome"),
+    Budget("privacy en", "/en/privacy/", 11, "serve in English, chrome"),
     Budget("accessibility statement", "/de/barrierefreiheit/", 13,
-           "serve(3), chrome, " + FORM),
+           "serve, chrome, " + FORM),
     Budget("barrier report GET", "/de/barrierefreiheit/feedback/", 7,
-           "serve(3), then a redirect to the form", status=302),
+           "serve, then a redirect to the form", status=302),
     Budget("barrier report sent", "/en/accessibility/feedback/sent/", 11,
-           "serve(3) in English, chrome"),
-    Budget("easy language", "/de/leichte-sprache/", 10, "serve(3), chrome"),
-    Budget("sign language en", "/en/sign-language/", 11, "serve(3) in English, chrome"),
+           "serve in English, chrome"),
+    Budget("easy language", "/de/leichte-sprache/", 10, "serve, chrome"),
+    Budget("sign language en", "/en/sign-language/", 11, "serve in English, chrome"),
 ]
 # fmt: on
 

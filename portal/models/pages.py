@@ -4,9 +4,12 @@ social image, review date, the alphabetical sort title, images with their text a
 from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
+from django.urls import Resolver404
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -40,6 +43,19 @@ def optional_link(to: str, verbose_name, **options):
         related_name="+",
         **options,
     )
+
+
+def own_route(page, path_components) -> bool:
+    """Whether the (routable) page type has a route of its own for the path, which Wagtail
+    prefers to a sub-page of the same name."""
+    page_type = page.specific_class
+    if page_type is None or not issubclass(page_type, RoutablePageMixin):
+        return False
+    try:
+        page_type.get_resolver().resolve("/" + "/".join(path_components) + "/")
+    except Resolver404:
+        return False
+    return True
 
 
 def image_field(verbose_name, **options):
@@ -186,6 +202,33 @@ class BasePage(Page):
 
     def permissions_for_user(self, user):
         return PortalPagePermissionTester(user, self)
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with one query for all the pages a path names below this one
+        (Wagtail asks twice per path segment: the child, then its specific page). The
+        deepest page found routes the rest itself (its sub-pages, or its own routes such as
+        the calendar); a routable page above it still answers first for a route of its own,
+        as in Wagtail."""
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "/".join(path_components[:length]) + "/"
+            for length in range(1, len(path_components) + 1)
+        ]
+        below = Page.objects.filter(path__startswith=self.path, depth__gt=self.depth)
+        found = {page.url_path: page for page in below.filter(url_path__in=prefixes)}
+        for length, prefix in enumerate(prefixes, start=1):
+            page = found.get(prefix)
+            if page is None:
+                raise Http404
+            deeper = prefixes[length] if length < len(prefixes) else None
+            rest = path_components[length:]
+            if deeper is None or deeper not in found or own_route(page, rest):
+                page = page.specific
+                # as Wagtail does: its parent without a query (a plain page below this one)
+                page._cached_parent_obj = found[prefixes[length - 2]] if length > 1 else self
+                return page.route(request, rest)
+        raise Http404
 
     def get_url_parts(self, request=None):
         # every link to a page (pageurl, .url, canonical, hreflang) shows the page: the
