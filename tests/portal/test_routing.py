@@ -114,3 +114,30 @@ def test_server_error_page_speaks_both_languages(rf):
     html = response.content.decode()
     assert "Entschuldigung, ein Fehler ist aufgetreten" in html
     assert "Sorry, something went wrong" in html
+
+
+def test_routing_finds_pages_at_every_depth_and_nothing_else(client, demo):
+    from tests.events.factories import series_with_parts
+
+    series, (part,) = series_with_parts(1)
+    for page in (series, part):  # depth 4 and 5, each in one query for the whole path
+        assert client.get(page.url).status_code == 200
+    assert client.get(f"{part.url}calendar/").status_code == 200  # the part's own route
+    assert client.get(f"{series.url}nicht-da/").status_code == 404
+    missing_middle = part.url.replace(f"/{series.slug}/", "/keine-reihe/")
+    assert client.get(missing_middle).status_code == 404
+    part.unpublish()
+    assert client.get(part.url).status_code == 404
+
+
+def test_a_routable_pages_own_route_answers_before_a_sub_page_of_the_same_name(client, demo):
+    """As in Wagtail: the workshop directory's feed stays the feed even when an editor names
+    a workshop below it "feed"."""
+    from events.models import EventIndexPage
+    from tests.events.factories import EventPageFactory
+
+    index = EventIndexPage.objects.get(locale__language_code="de")
+    EventPageFactory(parent=index, slug="feed", title="Eine Werkstatt namens Feed")
+    response = client.get(f"{index.url}feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
