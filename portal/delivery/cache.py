@@ -237,7 +237,7 @@ def dependents_of(instance):
     from wagtail.models import Page
 
     if isinstance(instance, Page):
-        if instance.depth > 3:
+        if instance.depth > dependencies.SECTION_DEPTH:
             return lambda: dependencies.tags_for_page(instance)
         return None
     if type(instance) in PRECISE_MODELS and not dependencies.referenced_outside_pages(instance):

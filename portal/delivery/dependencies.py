@@ -16,7 +16,8 @@ pages referencing it. Settings and texts of one site, and changes of the page tr
 new slugs, sections in the menu), stay coarse: they raise the site's or the installation's
 version (portal.delivery.cache).
 
-Tags are stored in Redis only (`TagStore`): a set of cache keys per tag, with expiry, and the
+Tags are stored in Redis only (`TagStore`): a set of cache keys per tag (sorted by their
+expiry, so expired keys leave it), and the
 cache keys deleted one by one when their tag is invalidated — never a `FLUSHDB` or a
 cache-wide `clear()`, which would wipe other users of the same Redis. With the per-process
 local-memory cache there is nowhere to keep them for all workers, and the version number
@@ -30,10 +31,17 @@ CDN supports it (portal.delivery.cdn).
 import contextlib
 import contextvars
 import logging
+import time
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+
+# Home pages (depth 2) and the sections below them (3) are in every page's menu, footer or
+# breadcrumbs: their changes make the whole site stale (a version), so links to them record
+# no card tag (it would name every cached page). Their own responses record their page tag:
+# what they list changes with their children.
+SECTION_DEPTH = 3
 
 _recording: contextvars.ContextVar[set | None] = contextvars.ContextVar(
     "portal_cache_tags", default=None
@@ -253,9 +261,13 @@ class TagStore:
         if self.invalidated_since(tags, counter):
             return False
         self.cache.set(key, value, timeout)
+        now = time.time()
         pipeline = self.connection().pipeline(transaction=False)
         for tag in tags:
-            pipeline.sadd(self.set_key(tag), key)
+            # a sorted set scored by expiry: keys that expired by themselves leave it, so
+            # the set of a tag that is shown everywhere and seldom changes stays small
+            pipeline.zadd(self.set_key(tag), {key: now + timeout})
+            pipeline.zremrangebyscore(self.set_key(tag), "-inf", now)
             pipeline.expire(self.set_key(tag), timeout + 60)
         pipeline.execute()
         if self.invalidated_since(tags, counter):
@@ -274,7 +286,7 @@ class TagStore:
         pipeline = connection.pipeline(transaction=True)
         for tag in tags:
             pipeline.set(self.stamp_key(tag), number, ex=lifetime)
-            pipeline.smembers(self.set_key(tag))
+            pipeline.zrange(self.set_key(tag), 0, -1)
             pipeline.delete(self.set_key(tag))
         results = pipeline.execute()
         keys = set()

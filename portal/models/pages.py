@@ -14,7 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..delivery.dependencies import card_tag, record
+from ..delivery.dependencies import SECTION_DEPTH, card_tag, record
 from ..editorial.permissions import PortalPagePermissionTester
 
 
@@ -232,8 +232,10 @@ class BasePage(Page):
 
     def get_url_parts(self, request=None):
         # every link to a page (pageurl, .url, canonical, hreflang) shows the page: the
-        # response then depends on it (portal.delivery.dependencies)
-        record(card_tag(self.pk))
+        # response then depends on it (portal.delivery.dependencies); home pages and
+        # sections change every page of their site anyway (the menu)
+        if self.depth > SECTION_DEPTH:
+            record(card_tag(self.pk))
         return super().get_url_parts(request)
 
     def get_dependent_pages(self) -> list:

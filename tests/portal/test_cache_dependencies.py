@@ -318,3 +318,20 @@ def test_a_change_while_redis_is_down_is_never_served_stale_after(
     assert "Lernorte für alle Generationen" in after.content.decode()
     assert client.get(lab.url)["X-Cache"] == "HIT"
     assert "Lernorte für alle Generationen" in client.get("/de/labore/").content.decode()
+
+
+def test_a_tag_shown_everywhere_keeps_only_live_entries(redis_cache, monkeypatch):
+    """A tag that is seldom invalidated (a page linked from every page) must not collect
+    the keys of entries that expired long ago."""
+    from portal.delivery import dependencies
+
+    store = dependencies.tag_store()
+    clock = iter([1000.0, 2000.0])
+    monkeypatch.setattr(dependencies.time, "time", lambda: next(clock))
+    counter = store.counter()
+    assert store.store("old-page", "old", 60, {"c7"}, counter)  # until 1060
+    assert store.store("new-page", "new", 60, {"c7"}, counter)  # at 2000: the old one left
+    members = store.connection().zrange(store.set_key("c7"), 0, -1)
+    assert [member.decode() for member in members] == ["new-page"]
+    assert store.invalidate({"c7"}) == 1
+    assert redis_cache.get("new-page") is None
