@@ -56,6 +56,8 @@ class PreviewTests(WagtailPageTestCase):
                 "registration_mode": "none",
                 "goals": streamfield([]),
                 "body": streamfield([]),
+                "documentation_files": streamfield([]),
+                "documentation_photos": streamfield([]),
                 "speakers": inline_formset([{"name": "Neue Referentin", "role": "Vortrag"}]),
                 "agenda_items": inline_formset([{"time": "09:30", "item": "Kaffee"}]),
             }

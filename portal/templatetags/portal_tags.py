@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 
 from portal.delivery.cache import site_wide
 from portal.delivery.http import absolute_url
+from portal.documents import file_meta as document_file_meta
 from portal.formats import json_ld_script
 from portal.models import PortalSettings, SiteTexts
 from portal.translation import language_name, localize
@@ -301,3 +302,9 @@ def mark_placeholders(text):
             escaped,
         )
     )
+
+
+@register.filter
+def file_meta(document) -> str:
+    """ "PDF, 2.3 MB" for a document (portal/documents.py)."""
+    return document_file_meta(document) if document else ""
