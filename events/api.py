@@ -11,16 +11,17 @@ from wagtail.rich_text import expand_db_html
 from labs.models import ActorPage, LabPage
 from portal.api import (
     CommonParameters,
+    FileItem,
     ItemBase,
     PageLink,
     PublicCollection,
     WithLicence,
     documented,
+    file_item,
     item_id,
     page_link,
 )
 from portal.delivery.http import absolute_url
-from portal.documents import Download
 from portal.images import CARD_IMAGE
 from portal.sites import under_any
 from portal.translation import localize
@@ -173,28 +174,6 @@ class Workshop(ItemBase):
     def get_ics_url(self, event) -> str:
         request = self.context["request"]
         return absolute_url(request, f"{event.get_url(request)}calendar/")
-
-
-class FileItem(serializers.Serializer):
-    """A download: only files anyone may download (none of a restricted collection)."""
-
-    title = serializers.CharField()
-    kind = serializers.CharField(help_text="What the file is, e.g. slides or minutes.")
-    url = serializers.URLField()
-    format = serializers.CharField(help_text="The file's format, e.g. PDF.")
-    media_type = serializers.CharField()
-    size = serializers.IntegerField(allow_null=True, help_text="In bytes.")
-
-
-def file_item(download: Download, request) -> dict:
-    return {
-        "title": download.title,
-        "kind": download.kind,
-        "url": absolute_url(request, download.url),
-        "format": download.file_format,
-        "media_type": download.media_type,
-        "size": download.size,
-    }
 
 
 class Photo(serializers.Serializer):
