@@ -14,6 +14,7 @@ from events.models import EventPage
 from home.models import HomePage
 from labs.models import LabPage
 from library.models import LibraryPage, MaterialPage
+from library.selectors import attach_files
 from tests.helpers import card_titles, json_ld, soup_of
 from tests.labs.factories import TopicFactory
 from tests.library.factories import (
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db
 GUIDE_DE = "/de/wissen/leitfaden-was-ist-ein-kosi-lab/"
 GUIDE_EN = "/en/knowledge/guide-what-is-a-kosi-lab/"
 TEMPLATE_EN = "/en/knowledge/template-lab-concept/"
+SERIES_EN = "/en/workshops/workshop-series-labs-of-social-innovation/"
 
 
 def option_counts(soup, name) -> dict:
@@ -61,7 +63,7 @@ def test_the_demo_has_materials_of_every_phase_in_both_languages(demo):
         .selectors.attach_files([material])[0]
         .downloads
     }
-    assert formats == {"pdf", "csv"}
+    assert formats == {"PDF", "CSV"}
 
 
 @pytest.fixture
@@ -325,8 +327,6 @@ def test_publishing_a_workshop_or_a_lab_refreshes_the_materials_naming_it(demo):
 
 
 def test_files_are_described_once_for_any_number_of_materials(demo, django_assert_num_queries):
-    from library.selectors import attach_files
-
     materials = list(MaterialPage.objects.filter(locale__language_code="de"))
     with django_assert_num_queries(2):  # the documents with collections, the restrictions
         described = attach_files(materials)
