@@ -56,13 +56,8 @@ def test_the_demo_has_materials_of_every_phase_in_both_languages(demo):
         materials = MaterialPage.objects.live().filter(locale__language_code=language)
         assert materials.count() >= 8
         assert set(materials.values_list("phase", flat=True)) == {1, 2, 3, 4}
-    formats = {
-        download.document.file_extension
-        for material in MaterialPage.objects.filter(locale__language_code="de")
-        for download in __import__("library.selectors")
-        .selectors.attach_files([material])[0]
-        .downloads
-    }
+    materials = attach_files(MaterialPage.objects.filter(locale__language_code="de"))
+    formats = {download.file_format for material in materials for download in material.downloads}
     assert formats == {"PDF", "CSV"}
 
 
