@@ -389,3 +389,48 @@ def build(builder):
                 labs=[labs[slug] for slug in material.get("labs", []) if slug in labs],
             ),
         )
+
+
+# The demo's second municipality, Lindental (fictional): one material of its own.
+LINDENTAL_MATERIAL = {
+    "title": (
+        "Checkliste: Ein Dorfladen in Bürgerhand",
+        "Checklist: A village shop run by citizens",
+    ),
+    "slug": ("checkliste-dorfladen", "checklist-village-shop"),
+    "teaser": (
+        "Was ein Dorf klären sollte, bevor es seinen Laden selbst betreibt.",
+        "What a village should settle before it runs its own shop.",
+    ),
+    "type": MaterialType.CHECKLIST,
+    "phase": Phase.IDEA,
+    "audience": ["civil_society", "politics"],
+    "files": [("csv", "checkliste-dorfladen")],
+}
+CSV_ROWS["checkliste-dorfladen"] = [
+    ("Frage / Question", "Geklärt / Settled"),
+    ("Wer betreibt den Laden? / Who runs the shop?", ""),
+    ("Welche Räume? / Which rooms?", ""),
+    ("Welche Lieferanten? / Which suppliers?", ""),
+]
+
+
+def build_lindental(builder):
+    t = builder.texts
+    library = builder.home.get_children().type(LibraryPage).first().specific
+    t.pair(library.title, "Knowledge & tools")
+    t.pair(library.slug, "knowledge")
+    material = LINDENTAL_MATERIAL
+    builder.page(
+        library,
+        MaterialPage(
+            title=t(*material["title"]),
+            slug=t(*material["slug"]),
+            teaser=t(*material["teaser"]),
+            material_type=material["type"],
+            phase=material["phase"],
+            audience=material["audience"],
+            attribution=t("Gemeinde Lindental", "Municipality of Lindental"),
+            files=files(builder, material),
+        ),
+    )
