@@ -6,11 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, PageManager, PageQuerySet, TranslatableMixin
+from wagtail.models import Locale, Orderable, PageManager, PageQuerySet, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -18,6 +19,7 @@ from events.models import EventPage
 from labs.models import Phase, Sector, default_locale_topics
 from portal.blocks import BaseStreamBlock
 from portal.models import BasePage
+from portal.sites import in_site
 from portal.translation import live_in_language
 
 
@@ -212,8 +214,28 @@ class PhaseStep(TranslatableMixin, Orderable):
         verbose_name_plural = _("phase steps")
 
 
+class MaterialPageForm(WagtailAdminPageForm):
+    """Offers the workshops and labs of the material's own site, in German (relations point
+    at the German pages; other languages show their translations)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = self.parent_page
+        if parent is None and self.instance.path:
+            parent = self.instance.get_parent()
+        if parent is None:
+            return
+        site = parent.get_site()
+        for name in ("workshops", "labs"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.queryset = in_site(field.queryset, site).filter(locale=Locale.get_default())
+
+
 class MaterialPage(BasePage):
     """A guide, template, checklist, method card or case study, with its files and licence."""
+
+    base_form_class = MaterialPageForm
 
     material_type = models.CharField(_("type"), max_length=20, choices=MaterialType.choices)
     phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices)
