@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -253,15 +254,16 @@ def test_downloads_carry_their_name_type_and_answer_byte_ranges(client, demo):
     assert body(part) == data[:100]
 
 
+@override_settings(PORTAL_PAGE_CACHE_SECONDS=300)
 def test_a_private_collections_file_is_neither_listed_nor_served_to_visitors(client, demo):
     material, document = material_pdf()
-    root = Collection.get_first_root_node()
-    private = root.add_child(name="Intern")
-    CollectionViewRestriction.objects.create(
-        collection=private, restriction_type=CollectionViewRestriction.LOGIN
-    )
-    document.collection = private
+    internal = Collection.get_first_root_node().add_child(name="Intern")
+    document.collection = internal
     document.save()
+    assert document.url in client.get(GUIDE_DE).content.decode()  # now in the page cache
+    CollectionViewRestriction.objects.create(
+        collection=internal, restriction_type=CollectionViewRestriction.LOGIN
+    )
     response = client.get(document.url)
     assert response.status_code == 302 and "login" in response["Location"]
     soup = soup_of(client.get(GUIDE_DE))
