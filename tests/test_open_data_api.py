@@ -412,6 +412,7 @@ def test_people_find_the_reference_in_their_language_from_every_page(
     assert heading in [h2.get_text() for h2 in page.select("h2")]
     rows = {row.select_one("th code").get_text() for row in page.select(".api-parameters tbody tr")}
     assert {"language", "limit", "offset", "from", "to", "format", "phase", "sector"} <= rows
+    assert {"documented", "type", "audience"} <= rows
     links = [a["href"] for a in page.select("a")]
     assert "/api/openapi.json" in links and "/api/catalog.ttl" in links
     assert any(link.startswith("/api/v1/workshops/?language=") for link in links)
