@@ -340,3 +340,14 @@ def test_document_helpers_describe_a_file(demo):
     assert download.title == "Folien"
     assert download.meta == "PDF, 2,3\xa0KB"  # the German number format of the request
     assert download.media_type == "application/pdf"
+
+
+def test_the_phase_guide_links_its_own_address_in_both_languages(client, demo):
+    soup = soup_of(client.get("/de/wissen/phases/"))
+    assert soup.select_one("link[rel=canonical]")["href"] == "http://testserver/de/wissen/phases/"
+    alternates = {link["hreflang"]: link["href"] for link in soup.select("link[hreflang]")}
+    assert alternates["en"] == "http://testserver/en/knowledge/phases/"
+    switcher = [a["href"] for a in soup.select(".language-switcher a")]
+    assert "/en/knowledge/phases/" in switcher
+    library = soup_of(client.get("/de/wissen/"))
+    assert library.select_one("link[rel=canonical]")["href"] == "http://testserver/de/wissen/"
