@@ -6,15 +6,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from wagtail.rich_text import expand_db_html
 
 from labs.models import ActorPage, LabPage
 from portal.api import (
     CommonParameters,
+    FileItem,
     ItemBase,
     PageLink,
     PublicCollection,
     WithLicence,
     documented,
+    file_item,
     item_id,
     page_link,
 )
@@ -26,7 +29,7 @@ from portal.translation import localize
 from . import registration as registrations
 from .models import EventFormat, EventIndexPage, EventPage, EventSeriesPage, EventStatus
 from .places import attach_places
-from .selectors import STRUCTURED_DATA_IMAGES, attach_series
+from .selectors import STRUCTURED_DATA_IMAGES, attach_series, documentation_downloads
 
 # dates beyond these hold no workshops, and would overflow in UTC
 EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
@@ -46,6 +49,10 @@ class WorkshopParameters(CommonParameters):
     )
     status = serializers.ChoiceField(
         choices=EventStatus.values, required=False, help_text=_("Whether it takes place.")
+    )
+    documented = serializers.BooleanField(
+        required=False,
+        help_text=_("true: ended workshops with documentation; false: all others."),
     )
 
     def get_fields(self):
@@ -97,6 +104,10 @@ class Workshop(ItemBase):
     registration = serializers.SerializerMethodField()
     labs = serializers.SerializerMethodField()
     ics_url = serializers.SerializerMethodField()
+    documented = serializers.BooleanField(
+        source="shows_documentation",
+        help_text="Whether the workshop has ended and its documentation is published.",
+    )
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_online_url(self, event):
@@ -165,6 +176,21 @@ class Workshop(ItemBase):
         return absolute_url(request, f"{event.get_url(request)}calendar/")
 
 
+class Photo(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt = serializers.CharField(help_text="Empty: decorative.")
+    caption = serializers.CharField()
+    credit = serializers.CharField()
+
+
+class Documentation(serializers.Serializer):
+    summary = serializers.CharField(help_text="The summary of results as display HTML.")
+    files = FileItem(many=True)
+    photos = Photo(many=True)
+
+
 class Speaker(serializers.Serializer):
     name = serializers.CharField()
     role = serializers.CharField()
@@ -185,6 +211,35 @@ class WorkshopDetails(WithLicence, Workshop):
     organiser = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField(help_text="The description as display HTML.")
     images = serializers.SerializerMethodField(help_text="The picture in 16:9 and 1:1.")
+    documentation = serializers.SerializerMethodField(
+        help_text="Once the workshop has ended and is documented; else null."
+    )
+
+    @extend_schema_field(Documentation(allow_null=True))
+    def get_documentation(self, event):
+        if not event.shows_documentation:
+            return None
+        request = self.context["request"]
+        photos = []
+        for block in event.documentation_photos:
+            image = block.value["image"]
+            rendition = image.get_rendition("width-1200")
+            photos.append(
+                {
+                    "url": absolute_url(request, rendition.url),
+                    "width": rendition.width,
+                    "height": rendition.height,
+                    "alt": rendition.alt,
+                    "caption": block.value["caption"] or "",
+                    "credit": block.value["credit"] or "",
+                }
+            )
+        files = documentation_downloads([event])[event.pk]
+        return {
+            "summary": expand_db_html(event.documentation_summary),
+            "files": [file_item(download, request) for download in files],
+            "photos": photos,
+        }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_goals(self, event):
@@ -289,6 +344,12 @@ class Workshops(PublicCollection):
             events = events.in_format(parameters["format"])
         if "status" in parameters:
             events = events.filter(status=parameters["status"])
+        if "documented" in parameters:
+            documented = events.documented().filter(end__lt=timezone.now())
+            if parameters["documented"]:
+                events = documented
+            else:
+                events = events.exclude(pk__in=documented.values("pk"))
         return events.select_related("hero_image", "organiser")
 
     def prepare(self, events):

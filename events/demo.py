@@ -10,6 +10,7 @@ import zoneinfo
 from django.utils import timezone
 
 from labs.models import ActorPage, LabPage
+from portal.content import pdf
 
 from .models import (
     AgendaItem,
@@ -140,6 +141,62 @@ PARTS = [
         "venue": "rathaus-dortmund",
         "room": ("Bürgersaal", "Citizens' hall"),
         "event_format": EventFormat.IN_PERSON,
+        "documentation": {
+            "summary": [
+                (
+                    "Rund vierzig Menschen aus Verwaltung, Politik, Zivilgesellschaft, "
+                    "Wirtschaft und Forschung haben geklärt, was ein Kommunales Labor sozialer "
+                    "Innovation ist: ein offener Ort, an dem alle auf Augenhöhe an einem "
+                    "Schlüsselproblem ihrer Kommune arbeiten.",
+                    "About forty people from administration, politics, civil society, business "
+                    "and research worked out what a municipal lab of social innovation is: an "
+                    "open place where everyone works on a key problem of their municipality "
+                    "as equals.",
+                ),
+                (
+                    "Die Gruppen sammelten Herausforderungen ihrer Städte – vorn lag der "
+                    "demografische Wandel – und die Fragen, die die zweite Werkstatt "
+                    "beantworten soll.",
+                    "The groups collected their cities' challenges – demographic change came "
+                    "first – and the questions the second workshop is to answer.",
+                ),
+            ],
+            "files": [
+                (
+                    "slides",
+                    ("1. Werkstatt: Folien", "Workshop 1: slides"),
+                    "werkstatt-1-folien.pdf",
+                ),
+                (
+                    "minutes",
+                    ("1. Werkstatt: Protokoll", "Workshop 1: minutes"),
+                    "werkstatt-1-protokoll.pdf",
+                ),
+            ],
+            "photos": [
+                (
+                    ("Gruppenarbeit an Stellwänden im Bürgersaal", "Group work at pin boards"),
+                    ("Gruppenarbeit am Vormittag", "Group work in the morning"),
+                    ["#f3f5f7", "#0b5cab", "#f2a900", "#2e7d32"],
+                ),
+                (
+                    (
+                        "Eine Moderationswand mit Karten zu kommunalen Herausforderungen",
+                        "A facilitation wall with cards on municipal challenges",
+                    ),
+                    ("Die gesammelten Herausforderungen", "The challenges collected"),
+                    ["#ffffff", "#b00020", "#0b5cab", "#6a1b9a"],
+                ),
+                (
+                    (
+                        "Teilnehmende im Gespräch in der Mittagspause",
+                        "Participants talking during the lunch break",
+                    ),
+                    ("Austausch in der Pause", "Talking in the break"),
+                    ["#fafafa", "#2e7d32", "#f2a900", "#0b5cab"],
+                ),
+            ],
+        },
     },
     {
         "title": ("2. Werkstatt: Konzeptentwicklung", "Workshop 2: Concept development"),
@@ -383,7 +440,52 @@ def event_page(builder, event: dict, days: dict) -> EventPage:
             for position, (time, item) in enumerate(event.get("agenda", []))
         ],
         related_labs=[labs[slug] for slug in event.get("labs", [])],
+        **documentation(builder, event.get("documentation")),
     )
+
+
+def documentation(builder, data: dict | None) -> dict:
+    """The documentation fields of an ended workshop: summary, generated PDFs and pictures."""
+    if not data:
+        return {}
+    t = builder.texts
+    files = []
+    for kind, (title_de, title_en), filename in data["files"]:
+        content = pdf(
+            f"{title_de} / {title_en}",
+            [
+                "KoSI-Lab - Kommunale Labore sozialer Innovation (Demo)",
+                "",
+                *(de for de, _en in data["summary"]),
+                "",
+                *(en for _de, en in data["summary"]),
+            ],
+        )
+        document = builder.document(title_de, filename, content)
+        files.append(
+            {
+                "type": "file",
+                "value": {"document": document.pk, "title": t(title_de, title_en), "kind": kind},
+            }
+        )
+    photos = []
+    for number, (alt, caption, palette) in enumerate(data["photos"]):
+        image = builder.image(f"Werkstatt 1, Foto {number + 1}", palette, seed=100 + number)
+        photos.append(
+            {
+                "type": "photo",
+                "value": {
+                    "image": {"image": image.pk, "alt_text": t(*alt), "decorative": False},
+                    "caption": t(*caption),
+                    "credit": "",
+                },
+            }
+        )
+    return {
+        "documentation_summary": t.paragraphs(*data["summary"]),
+        "documentation_files": files,
+        "documentation_photos": photos,
+    }
 
 
 def venue(builder, key: str) -> Venue:

@@ -14,16 +14,18 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, PageManager, PageQuerySet, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from labs.models import ActorPage, LabPage
-from portal.blocks import BaseStreamBlock
+from portal.blocks import RICH_TEXT_FEATURES, BaseStreamBlock, FigureBlock
 from portal.models import BasePage, HeroImageMixin, goals_field, image_field, site_field
 from portal.sites import in_site
 from portal.translation import live_in_language
+
+from .blocks import DocumentationFileBlock
 
 
 class EventFormat(models.TextChoices):
@@ -198,6 +200,10 @@ class EventPageQuerySet(PageQuerySet):
         first = datetime.datetime(year, month, 1, tzinfo=tz)
         following = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
         return self.filter(start__gte=first, start__lt=following)
+
+    def documented(self):
+        """Workshops whose documentation has been written (its summary is what makes one)."""
+        return self.exclude(documentation_summary="")
 
     def involving_actor(self, actor):
         """Events an actor organises or speaks at (matched across languages)."""
@@ -409,6 +415,30 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
         help_text=_("Leave empty to accept registrations until the workshop starts."),
     )
 
+    # Documentation, written after the workshop: the page leads with it once the workshop
+    # has ended. Part of the page, so it passes the same workflow and is translated with it.
+    documentation_summary = RichTextField(
+        _("summary of results"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "What came out of the workshop. Shown once the workshop has ended, above "
+            "everything else; the archive marks it as documented."
+        ),
+    )
+    documentation_files = StreamField(
+        [("file", DocumentationFileBlock())],
+        verbose_name=_("downloads"),
+        blank=True,
+        help_text=_("Slides, minutes, graphic recordings: each with its kind."),
+    )
+    documentation_photos = StreamField(
+        [("photo", FigureBlock())],
+        verbose_name=_("photos"),
+        blank=True,
+        help_text=_("Each photo needs a description of what it shows, or the decorative mark."),
+    )
+
     objects = PageManager.from_queryset(EventPageQuerySet)()
 
     content_panels = [
@@ -448,6 +478,18 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
             ],
             _("Cost and registration"),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("documentation_summary"),
+                FieldPanel("documentation_files"),
+                FieldPanel("documentation_photos"),
+            ],
+            _("Documentation (after the workshop)"),
+            help_text=_(
+                "The materials used are linked from their pages in the knowledge library "
+                '("used in workshops").'
+            ),
+        ),
     ]
     search_fields = [
         *BasePage.search_fields,
@@ -462,6 +504,7 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
         ),
         index.SearchField("target_audience"),
         index.SearchField("body"),
+        index.SearchField("documentation_summary"),
         index.RelatedFields(
             "speakers", [index.SearchField("name"), index.SearchField("organisation")]
         ),
@@ -490,6 +533,12 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
             errors["registration_url"] = _("Enter the address of the registration page.")
         if self.registration_deadline and self.end and self.registration_deadline > self.end:
             errors["registration_deadline"] = _("The deadline must not be after the end.")
+        if (self.documentation_files or self.documentation_photos) and not (
+            self.documentation_summary or ""
+        ).strip():
+            errors["documentation_summary"] = _(
+                "Summarise the results: downloads and photos are shown with the summary."
+            )
         checked_by_form = getattr(self, "_part_number_checked", False)
         if self.path and not checked_by_form and self.part_number_taken(self.get_parent()):
             errors["part_number"] = PART_NUMBER_TAKEN
@@ -511,6 +560,12 @@ class EventPage(RoutablePageMixin, HeroImageMixin, BasePage):
     @property
     def is_past(self):
         return self.end < timezone.now()
+
+    @property
+    def shows_documentation(self) -> bool:
+        """Documentation is shown once the workshop has ended (never before: a draft
+        summary of a coming workshop must not appear)."""
+        return self.is_past and bool((self.documentation_summary or "").strip())
 
     @property
     def last_day(self) -> datetime.date:

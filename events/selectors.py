@@ -11,16 +11,20 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
 from labs.models import ActorPage, LabPage
 from labs.selectors import lab_facet
 from portal.delivery.http import absolute_url
+from portal.documents import downloads
+from portal.documents import structured_data as download_data
 from portal.filters import DirectoryFilter, Facet, Option, paginate
 from portal.images import CARD_IMAGE, SPEAKER_PHOTO, with_renditions
 from portal.templatetags.portal_tags import site_texts_of
 from portal.translation import localize
 
 from . import registration as registrations
+from .blocks import DocumentationKind
 from .forms import RegistrationForm
 from .models import CalendarEntry, EventFormat, EventPage, EventSeriesPage
 from .places import attach_places, location_lines
@@ -123,11 +127,28 @@ def event_facets(index, events, *, with_month=True) -> list[Facet]:
     return facets, series_pages
 
 
+def documentation_facet() -> Facet:
+    """The archive's "documentation available" filter."""
+
+    def count_documented(queryset):
+        return {"available": queryset.documented().count()}
+
+    return Facet(
+        name="documentation",
+        label=_("Documentation"),
+        options=[Option("available", _("Documentation available"))],
+        apply=lambda queryset, value: queryset.documented(),
+        counter=count_documented,
+    )
+
+
 def event_directory(index, request) -> dict:
     past = request.GET.get("when") == "past"
     events = EventPage.objects.live().public().descendant_of(index)
     events = events.past() if past else events.upcoming()
     facets, series_pages = event_facets(index, events)
+    if past:
+        facets.append(documentation_facet())
     directory = DirectoryFilter(facets, request.GET, preserved={"when": "past"} if past else {})
     directory.count_options(events)
     results = with_renditions(directory.apply(events), "hero_image", CARD_IMAGE)
@@ -140,7 +161,40 @@ def series_details(series, request) -> dict:
     parts = attach_places(
         EventPage.objects.live().public().child_of(series).order_by("part_number", "start")
     )
+    files = documentation_downloads([part for part in parts if part.shows_documentation])
+    for part in parts:
+        part.documentation_downloads = files.get(part.pk, [])
     return {"parts": parts, "structured_data": series_structured_data(series, parts, request)}
+
+
+def documentation_downloads(events) -> dict:
+    """{event id: its documentation's public downloads} (two queries for any number)."""
+    return downloads(
+        {event.pk: event.documentation_files for event in events},
+        kinds=dict(DocumentationKind.choices),
+    )
+
+
+def workshop_materials(event, request) -> list:
+    """Pages of other apps used in the workshop (the knowledge library answers with the hook
+    "workshop_materials"; events does not know the library)."""
+    found = []
+    for materials_of in hooks.get_hooks("workshop_materials"):
+        found += materials_of(event, request)
+    return found
+
+
+def documentation(event, request) -> dict | None:
+    """What the page leads with once the workshop has ended: summary, downloads, photos,
+    the materials used; None before (and without a summary)."""
+    if not event.shows_documentation:
+        return None
+    return {
+        "summary": event.documentation_summary,
+        "downloads": documentation_downloads([event])[event.pk],
+        "photos": [block.value for block in event.documentation_photos],
+        "materials": workshop_materials(event, request),
+    }
 
 
 def registration_panel(event, form=None, notice="") -> dict | None:
@@ -183,7 +237,9 @@ def event_details(event, request, form=None, notice="") -> dict:
         list(event.related_labs.order_by("pk")), queryset=LabPage.objects.live().public()
     )
     attach_places([event])
-    registration = registration_panel(event, form, notice)
+    documented = documentation(event, request)
+    # an ended workshop offers no registration (its documentation takes the place)
+    registration = None if event.is_past else registration_panel(event, form, notice)
     previous_starts = previous_starts_of(event)
     structured_data = event_structured_data(
         event,
@@ -192,6 +248,7 @@ def event_details(event, request, form=None, notice="") -> dict:
         organiser=organiser,
         availability=registration["availability"] if registration else None,
         previous_starts=previous_starts,
+        documentation=documented,
     )
     return {
         "series": series,
@@ -208,6 +265,7 @@ def event_details(event, request, form=None, notice="") -> dict:
         "previous_starts": previous_starts,
         "structured_data": structured_data,
         "registration": registration,
+        "documentation": documented,
         # shown on its own where the event has no registration section
         "registration_notice": notice if registration is None else "",
     }
@@ -257,7 +315,14 @@ FEW_SEATS = 5
 
 
 def event_structured_data(
-    event, request, *, speakers=(), organiser=None, availability=None, previous_starts=()
+    event,
+    request,
+    *,
+    speakers=(),
+    organiser=None,
+    availability=None,
+    previous_starts=(),
+    documentation=None,
 ) -> dict:
     """schema.org Event of a workshop page, with what search engines' event guidelines ask
     for (event.place attached)."""
@@ -287,6 +352,12 @@ def event_structured_data(
     if availability is not None and availability.capacity is not None:
         data["maximumAttendeeCapacity"] = availability.capacity
         data["remainingAttendeeCapacity"] = availability.seats_left
+    if documentation and documentation["downloads"]:
+        # the documentation's files are works the event features
+        data["workFeatured"] = [
+            download_data(download, lambda url: absolute_url(request, url))
+            for download in documentation["downloads"]
+        ]
     return data
 
 

@@ -414,3 +414,26 @@ def page_link(page, request) -> dict | None:
         "title": page.title,
         "url": absolute_url(request, page.get_url(request) or ""),
     }
+
+
+class FileItem(serializers.Serializer):
+    """A download: only files anyone may download (none of a restricted collection)."""
+
+    title = serializers.CharField()
+    kind = serializers.CharField(help_text="What the file is, e.g. slides or minutes.")
+    url = serializers.URLField()
+    format = serializers.CharField(help_text="The file's format, e.g. PDF.")
+    media_type = serializers.CharField()
+    size = serializers.IntegerField(allow_null=True, help_text="In bytes.")
+
+
+def file_item(download, request) -> dict:
+    """A `portal.documents.Download` as a FileItem."""
+    return {
+        "title": download.title,
+        "kind": download.kind,
+        "url": absolute_url(request, download.url),
+        "format": download.file_format,
+        "media_type": download.media_type,
+        "size": download.size,
+    }

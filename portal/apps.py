@@ -37,6 +37,8 @@ PAGE_CACHE_MODELS = [
     "wagtailcore.Site",
     "wagtailcore.Locale",
     "wagtailcore.PageViewRestriction",
+    # a restricted collection's files leave the pages that list downloads (portal/documents.py)
+    "wagtailcore.CollectionViewRestriction",
 ]
 
 

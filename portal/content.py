@@ -17,6 +17,7 @@ import functools
 import io
 import random
 import re
+import textwrap
 
 from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
@@ -202,3 +203,59 @@ class ContentBuilder:
             file=ImageFile(buffer, name=f"demo-logo-{initials.lower()}.png"),
             collection=self.collection,
         )
+
+    def document(self, title: str, filename: str, content: bytes):
+        """A document of the site's collection (demo downloads), created once by title."""
+        from django.core.files.base import ContentFile
+        from wagtail.documents import get_document_model
+
+        document_model = get_document_model()
+        existing = document_model.objects.filter(title=title).first()
+        if existing is not None:
+            return existing
+        document = document_model(
+            title=title, file=ContentFile(content, name=filename), collection=self.collection
+        )
+        document.file_size = len(content)
+        document._set_document_file_metadata()
+        document.save()
+        return document
+
+
+def pdf(title: str, lines: list[str]) -> bytes:
+    """A small, valid one-page PDF of a title and text lines (Helvetica, Latin-1), written by
+    hand: the demo's downloads are real files without a PDF library. Lines are not wrapped."""
+
+    def text(value: str) -> str:
+        for typographic, plain in (("„", '"'), ("“", '"'), ("”", '"'), ("–", "-"), ("’", "'")):
+            value = value.replace(typographic, plain)
+        value = value.encode("latin-1", "replace").decode("latin-1")
+        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = ["BT", "/F1 18 Tf", "56 780 Td", f"({text(title)}) Tj", "/F1 11 Tf", "0 -30 Td"]
+    for line in lines:
+        for part in textwrap.wrap(line, 92) or [""]:
+            stream += [f"({text(part)}) Tj", "0 -16 Td"]
+    stream.append("ET")
+    content = "\n".join(stream).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    output = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(output))
+        output += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(output)
+    output += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    output += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    output += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(output)

@@ -84,6 +84,14 @@ HOME_HERO = ImageUse(
 )
 # Figures in the body: never wider than the column, nor than their original.
 FIGURE = ImageUse(rules=("width-1200", "width-600", "width-1800"), sizes=FULL_WIDTH, attrs=LAZY)
+# Photo galleries (a workshop's documentation): 4:3 tiles, one column on phones, then up to
+# three of the 14rem-minimum grid.
+GALLERY = ImageUse(
+    rules=("fill-480x360", "fill-960x720"),
+    sizes="(max-width: 37.5rem) calc(100vw - 2rem), (max-width: 72rem) calc(33.33vw - 1.67rem), "
+    "22.33rem",
+    attrs=LAZY,
+)
 # Speaker photos: 5rem circles.
 SPEAKER_PHOTO = ImageUse(rules=("fill-80x80", "fill-160x160"), sizes="5rem", attrs=LAZY)
 # Logos on cards, partner lists and the home page's partner strip.
@@ -103,6 +111,7 @@ USES = {
     "page_hero": PAGE_HERO,
     "home_hero": HOME_HERO,
     "figure": FIGURE,
+    "gallery": GALLERY,
     "speaker": SPEAKER_PHOTO,
     "logo": LOGO,
     "logo_large": LOGO_LARGE,

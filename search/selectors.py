@@ -18,6 +18,7 @@ from wagtail.models import Locale, Page
 
 from events.models import EventPage, EventSeriesPage
 from labs.models import ActorPage, LabPage
+from library.models import LibraryPage, MaterialPage
 from portal.delivery.cache import site_wide
 from portal.delivery.dependencies import listing_tag, record
 from portal.formats import normalise
@@ -40,6 +41,7 @@ RESULT_TYPES = [
     ResultType("lab", _("Lab"), (LabPage,)),
     ResultType("workshop", _("Workshop"), (EventPage, EventSeriesPage)),
     ResultType("actor", pgettext_lazy("search result type", "Partner"), (ActorPage,)),
+    ResultType("material", _("Material"), (MaterialPage, LibraryPage)),
     ResultType("page", _("Page"), ()),  # everything else
 ]
 
@@ -196,7 +198,7 @@ def directory_links(request, language_code: str, site) -> list[dict]:
 
     pages = (
         searchable_pages(language_code, site)
-        .type(LabIndexPage, ActorIndexPage, EventIndexPage)
+        .type(LabIndexPage, ActorIndexPage, EventIndexPage, LibraryPage)
         .specific()
         .order_by("path")
     )

@@ -19,6 +19,7 @@ def public_page_types() -> list:
         SignLanguagePage,
     )
     from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+    from library.models import LibraryPage, MaterialPage
 
     return [
         HomePage,
@@ -35,6 +36,8 @@ def public_page_types() -> list:
         EventIndexPage,
         EventSeriesPage,
         EventPage,
+        LibraryPage,
+        MaterialPage,
     ]
 
 

@@ -19,11 +19,12 @@ from wagtail.models import Page, PageViewRestriction, Site
 from events.models import EventPage, EventSeriesPage, Registration
 from labs.models import LabPage
 from tests.events.factories import EventPageFactory, RegistrationFactory
+from tests.library.factories import MaterialPageFactory
 from tests.portal.factories import published
 
 pytestmark = pytest.mark.django_db
 
-COLLECTIONS = ["workshops", "series", "labs", "partners"]
+COLLECTIONS = ["workshops", "series", "labs", "partners", "materials"]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
@@ -78,6 +79,20 @@ def test_the_openapi_document_describes_every_collection_with_its_parameters(ope
     assert {"language", "limit", "offset", "from", "to", "series", "lab", "format", "status"} <= (
         parameters.keys()
     )
+    assert parameters["documented"]["type"] == "boolean"
+    materials = {
+        parameter["name"]: parameter["schema"]
+        for parameter in openapi["paths"]["/api/v1/materials/"]["get"]["parameters"]
+    }
+    assert materials["phase"]["enum"] == [1, 2, 3, 4]
+    assert set(materials["type"]["enum"]) == {
+        "guide",
+        "template",
+        "checklist",
+        "method_card",
+        "case_study",
+    }
+    assert len(materials["audience"]["enum"]) == 5 and "topic" in materials
     assert parameters["format"]["enum"] == ["in_person", "online", "hybrid"]
     assert parameters["limit"]["maximum"] == 100
     assert parameters["language"]["enum"] == ["de", "en"]
@@ -132,6 +147,70 @@ def test_workshops_filter_by_date_series_lab_format_and_status(client, demo):
     assert konzept["registration"]["seats_left"] == 3
     assert konzept["place"]["locality"] == "Dortmund"
     assert konzept["place"]["latitude"] == pytest.approx(51.5236)
+
+
+def test_workshops_filter_by_documentation_and_carry_it(client, demo):
+    documented = items(client, "workshops", documented="true", language="en")["results"]
+    assert [item["title"] for item in documented] == ["Workshop 1: Foundations"]
+    assert documented[0]["documented"] is True
+    others = items(client, "workshops", documented="false", limit=100)
+    everything = items(client, "workshops", limit=100)
+    assert others["count"] == everything["count"] - 1
+    assert not any(item["documented"] for item in others["results"])
+    details = get(client, f"/api/v1/workshops/{documented[0]['id']}/", language="en").json()
+    documentation = details["documentation"]
+    assert documentation["summary"].startswith("<p>About forty people")
+    assert [file["kind"] for file in documentation["files"]] == ["slides", "minutes"]
+    assert all(file["format"] == "PDF" and file["size"] > 0 for file in documentation["files"])
+    assert all(
+        file["url"].startswith("http://testserver/documents/") for file in documentation["files"]
+    )
+    assert len(documentation["photos"]) == 3 and all(
+        photo["alt"] for photo in documentation["photos"]
+    )
+    upcoming = next(item for item in everything["results"] if item["part_number"] == 2)
+    assert get(client, f"/api/v1/workshops/{upcoming['id']}/").json()["documentation"] is None
+
+
+def test_materials_filter_by_phase_type_topic_and_audience(client, demo):
+    everything = items(client, "materials", limit=100)
+    assert everything["count"] == 9
+    phases = [item["phase"] for item in everything["results"]]
+    assert phases == sorted(phases)  # ordered by phase, then title
+    first = items(client, "materials", phase=1)["results"]
+    assert len(first) == 3 and {item["phase"] for item in first} == {1}
+    guides = items(client, "materials", type="guide")["results"]
+    assert {item["type"] for item in guides} == {"guide"} and len(guides) == 3
+    business = items(client, "materials", audience="business")["results"]
+    assert business and all("business" in item["audience"] for item in business)
+    demography = items(client, "materials", topic="demografie", language="en")["results"]
+    assert demography and all(
+        "Demographic change" in [topic["name"] for topic in item["topics"]] for item in demography
+    )
+    assert items(client, "materials", phase=4, type="case_study")["count"] == 0
+    concept = next(item for item in everything["results"] if item["type"] == "template")
+    assert concept["material_licence"]["id"] == "CC-BY-4.0"
+    assert concept["material_licence"]["url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert [file["format"] for file in concept["files"]] == ["PDF", "CSV"]
+    assert [workshop["title"] for workshop in concept["workshops"]] == [
+        "2. Werkstatt: Konzeptentwicklung"
+    ]
+    case = next(item for item in everything["results"] if item["type"] == "case_study")
+    english = get(client, f"/api/v1/materials/{case['id']}/", language="en")
+    assert english.status_code == 404  # a German id
+    (case_en,) = [
+        item for item in items(client, "materials", language="en", type="case_study")["results"]
+    ]
+    assert case_en["labs"][0]["url"].endswith("/en/labs/growing-older-in-the-nordstadt/")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"phase": "9"}, {"type": "leitfaden"}, {"audience": "x\x00"}, {"topic": "a" * 300}],
+)
+def test_bad_material_filters_are_a_400(client, demo, query):
+    response = client.get("/api/v1/materials/", query)
+    assert response.status_code == 400 and response.json()
 
 
 def test_languages_and_pagination(client, demo):
@@ -278,8 +357,15 @@ def test_queries_do_not_grow_with_the_page_size(client, demo, django_assert_num_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    lab = LabPage.objects.get(slug="gemeinsam-im-quartier")
+    workshop = EventPage.objects.get(slug="grundlagen")
     for number in range(30):
         published(EventPageFactory(title=f"Massenwerkstatt {number}"))
+        # first in their phase's title order, each with a lab and a workshop of its own
+        material = MaterialPageFactory(title=f"Aa Massenmaterial {number:02d}")
+        material.labs.set([lab])
+        material.workshops.set([workshop])
+        published(material)
 
     def count(collection, limit):
         client.get(f"/api/v1/{collection}/", {"limit": limit})  # warm
@@ -326,6 +412,7 @@ def test_people_find_the_reference_in_their_language_from_every_page(
     assert heading in [h2.get_text() for h2 in page.select("h2")]
     rows = {row.select_one("th code").get_text() for row in page.select(".api-parameters tbody tr")}
     assert {"language", "limit", "offset", "from", "to", "format", "phase", "sector"} <= rows
+    assert {"documented", "type", "audience"} <= rows
     links = [a["href"] for a in page.select("a")]
     assert "/api/openapi.json" in links and "/api/catalog.ttl" in links
     assert any(link.startswith("/api/v1/workshops/?language=") for link in links)

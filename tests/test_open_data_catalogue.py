@@ -107,6 +107,7 @@ def test_the_catalogue_names_every_collection_with_its_formats(client, demo):
         "series/",
         "labs/",
         "partners/",
+        "materials/",
     }
     (workshops,) = [dataset for dataset in datasets if str(dataset).endswith("/workshops/")]
     media = {

@@ -5,7 +5,7 @@ import io
 
 from django.core.management import call_command
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from events.models import EventPage
 from labs.models import ActorPage, LabPage
@@ -56,8 +56,52 @@ class PreviewTests(WagtailPageTestCase):
                 "registration_mode": "none",
                 "goals": streamfield([]),
                 "body": streamfield([]),
+                "documentation_files": streamfield([]),
+                "documentation_photos": streamfield([]),
                 "speakers": inline_formset([{"name": "Neue Referentin", "role": "Vortrag"}]),
                 "agenda_items": inline_formset([{"time": "09:30", "item": "Kaffee"}]),
+            }
+        )
+        self.assertPageIsPreviewable(event, post_data=data)
+
+    def test_material_page_preview_with_its_files_and_audience(self):
+        from library.models import MaterialPage
+
+        material = MaterialPage.objects.get(slug="vorlage-laborkonzept")
+        document = material.files[0].value["document"]
+        data = nested_form_data(
+            {
+                "title": material.title,
+                "slug": material.slug,
+                "material_type": "template",
+                "phase": "3",
+                "body": streamfield([]),
+                "files": streamfield([("file", {"document": document.pk, "title": "Neu"})]),
+                "licence": "CC-BY-SA-4.0",
+                "attribution": "Stadt Teststadt",
+            }
+        )
+        data["audience"] = ["research"]
+        self.assertPageIsPreviewable(material, post_data=data)
+
+    def test_ended_workshop_preview_with_its_documentation(self):
+        event = EventPage.objects.get(slug="grundlagen")
+        data = nested_form_data(
+            {
+                "title": event.title,
+                "slug": event.slug,
+                "start": "2020-02-22 10:00",
+                "end": "2020-02-22 16:00",
+                "event_format": "in_person",
+                "status": "scheduled",
+                "registration_mode": "none",
+                "goals": streamfield([]),
+                "body": streamfield([]),
+                "speakers": inline_formset([]),
+                "agenda_items": inline_formset([]),
+                "documentation_summary": rich_text("<p>Neue Ergebnisse</p>"),
+                "documentation_files": streamfield([]),
+                "documentation_photos": streamfield([]),
             }
         )
         self.assertPageIsPreviewable(event, post_data=data)

@@ -64,9 +64,10 @@ from labs.models import (
     LabPartner,
     Topic,
 )
+from library.models import LibraryPage, MaterialPage
 from portal.delivery.cache import invalidate
 from tests.events.factories import RegistrationFactory, VenueFactory
-from tests.portal.factories import ImageFactory
+from tests.portal.factories import DocumentFactory, ImageFactory
 
 SMALL, LARGE = 3, 30
 
@@ -81,6 +82,7 @@ class World:
     past_events: list
     topics: list
     series: EventSeriesPage
+    materials: list = dataclasses.field(default_factory=list)  # materials[0] is the focus
     extra_pages: list = dataclasses.field(default_factory=list)
     extra_rows: list = dataclasses.field(default_factory=list)  # (model, [pk, ...])
 
@@ -128,7 +130,7 @@ def build_world() -> World:
     event_index = {loc: EventIndexPage.objects.get(locale=loc) for loc in (de, en)}
     series = {loc: EventSeriesPage.objects.get(locale=loc) for loc in (de, en)}
     # only this world's pages are shown: hide the demo labs, actors and workshops
-    Page.objects.type(LabPage, ActorPage, EventPage).update(live=False)
+    Page.objects.type(LabPage, ActorPage, EventPage, MaterialPage).update(live=False)
 
     topics = []
     for number in range(LARGE):
@@ -234,6 +236,45 @@ def build_world() -> World:
             )
         )
 
+    library = {loc: LibraryPage.objects.get(locale=loc) for loc in (de, en)}
+    documents = [DocumentFactory(title=f"Datei {number}") for number in range(LARGE)]
+    materials = []
+    for number in range(LARGE):
+        # the focus material has every file; the others one each
+        files = documents if number == 0 else [documents[number]]
+        material = MaterialPage(
+            title=f"Testmaterial {number}",
+            slug=f"testmaterial-{number}",
+            material_type=["guide", "template", "checklist", "method_card", "case_study"][
+                number % 5
+            ],
+            phase=number % 4 + 1,
+            audience=[
+                ["administration", "politics", "civil_society", "business", "research"][number % 5]
+            ],
+            attribution="Teststadt",
+            files=[
+                {"type": "file", "value": {"document": document.pk, "title": ""}}
+                for document in files
+            ],
+        )
+        materials.append(
+            _pair(
+                library[de],
+                library[en],
+                material,
+                {"title": f"Test material {number}", "slug": f"test-material-{number}"},
+            )
+        )
+    # the first past workshop is documented, with every file
+    for past in past_events[0]:
+        past.documentation_summary = "<p>Ergebnisse</p>"
+        past.documentation_files = [
+            {"type": "file", "value": {"document": document.pk, "title": "", "kind": "slides"}}
+            for document in documents
+        ]
+        past.save()
+
     world = World(
         labs=labs,
         actors=actors,
@@ -241,8 +282,9 @@ def build_world() -> World:
         past_events=past_events,
         topics=topics,
         series=series[de],
+        materials=materials,
     )
-    for group in (labs, actors, events, past_events):
+    for group in (labs, actors, events, past_events, materials):
         world.extra_pages += [page.pk for pair in group[SMALL:] for page in pair]
 
     # Relations, each row with the number of the item that makes it "extra" (>= SMALL)
@@ -348,6 +390,27 @@ def build_world() -> World:
         numbered.append((Registration, number, registration.pk))
         # the German home page shows editor-chosen labs, the English one the newest labs
         add(HomeFeaturedLab, number, home=home_de, lab=lab_de)
+        # the focus material has every topic, lab and workshop; every material was used in
+        # the documented workshop and has a topic of its own; files beyond the third go
+        numbered.append((type(documents[number]), number, documents[number].pk))
+        for material in materials[number]:
+            focus_material = materials[0][material.locale_id != de.pk]
+            add(MaterialPage.topics.through, number, materialpage=focus_material, topic=topic_de)
+            add(MaterialPage.labs.through, number, materialpage=focus_material, labpage=lab_de)
+            add(
+                MaterialPage.workshops.through,
+                number,
+                materialpage=focus_material,
+                eventpage=events[number][0],
+            )
+            add(
+                MaterialPage.workshops.through,
+                number,
+                materialpage=material,
+                eventpage=past_events[0][0],
+            )
+            if number:
+                add(MaterialPage.topics.through, number, materialpage=material, topic=topic_de)
 
     # topics stay (snippets), but no lab links the extra ones any more
     through = LabPage.topics.through
@@ -439,6 +502,11 @@ CALENDAR_EXTRAS = (
     "settings (the contact address for ORGANIZER), the organisers (public, localized)"
 )
 FORM = "the form's privacy link: portal settings, the privacy page, the locale"
+LIBRARY_LISTING = (
+    "serve, public, the topics of the listed materials and their names localized, one count "
+    "per facet (phase, type, topic, audience), the page's count, its materials, their files "
+    "(documents, collection restrictions), chrome"
+)
 
 # fmt: off
 BUDGETS = [
@@ -487,9 +555,10 @@ BUDGETS = [
            lambda w: f"/de/werkstaetten/?series={w.series.pk}", 24, EVENT_LISTING),
     Budget("workshop directory by month",
            lambda w: f"/de/werkstaetten/?month={focus_month(w)}", 24, EVENT_LISTING),
-    Budget("workshop archive", "/de/werkstaetten/?when=past", 24, EVENT_LISTING),
-    Budget("workshop archive en", "/en/workshops/?when=past&format=in_person", 25,
-           EVENT_LISTING + "; +1 serve in English"),
+    Budget("workshop archive", "/de/werkstaetten/?when=past", 25,
+           EVENT_LISTING + "; the documentation facet's count"),
+    Budget("workshop archive en", "/en/workshops/?when=past&format=in_person", 26,
+           EVENT_LISTING + "; the documentation facet's count; +1 serve in English"),
     Budget("workshop atom feed", "/de/werkstaetten/feed/", 15, EVENT_FEED),
     Budget("workshop atom feed en", "/en/workshops/feed/?format=in_person", 16,
            EVENT_FEED + "; +1 serve in English"),
@@ -511,17 +580,39 @@ BUDGETS = [
     Budget("workshop page en", f"{SERIES_EN}test-workshop-0/", 34,
            "as German, +1 serve in English, +1 the German page's registration rules, +1 the "
            "privacy page localized"),
-    Budget("past workshop page", "/de/werkstaetten/vergangen-0/", 22,
-           "serve, its parent's specific row; speakers, public; the organiser, localized; the "
-           "related labs, public, "
-           "localized; image; agenda; its venue localized; its calendar record; chrome (no "
-           "series, no registration)"),
+    Budget("past workshop page", "/de/werkstaetten/vergangen-1/", 23,
+           "serve, its parent's specific row; speakers, public, their actor localized; the "
+           "organiser, localized; the related labs, public, localized; image; agenda; its venue "
+           "localized; its calendar record; chrome (no series, no registration, no "
+           "documentation)"),
     Budget("workshop calendar file", f"{FOCUS_EVENT_DE}calendar/", 14,
            f"serve; {CALENDAR_EXTRAS}"),
     Budget("registration GET", f"{FOCUS_EVENT_DE}register/", 7,
            "serve, then a redirect to the form", status=302),
     Budget("registration sent", f"{FOCUS_EVENT_DE}register/sent/", 9,
            "serve, cache version, translations"),
+    Budget("library", "/de/wissen/", 21, LIBRARY_LISTING),
+    Budget("library en", "/en/knowledge/", 22, LIBRARY_LISTING + "; +1 serve in English"),
+    Budget("library page 2", "/de/wissen/?page=2", 21, LIBRARY_LISTING),
+    Budget("library by phase", "/de/wissen/?phase=1", 21, LIBRARY_LISTING),
+    Budget("library by type", "/de/wissen/?type=guide", 21, LIBRARY_LISTING),
+    Budget("library by topic", "/de/wissen/?topic=thema-1", 21, LIBRARY_LISTING),
+    Budget("library by audience", "/en/knowledge/?audience=administration", 22,
+           LIBRARY_LISTING + "; +1 serve in English"),
+    Budget("library all filters",
+           "/de/wissen/?phase=1&type=guide&topic=thema-0&audience=administration", 21,
+           LIBRARY_LISTING),
+    Budget("way through the phases", "/de/wissen/phases/", 17,
+           "serve; the phase steps with their workshops, public, the workshops localized; "
+           "public, the materials, their files (documents, restrictions); chrome"),
+    Budget("material page", "/de/wissen/testmaterial-0/", 20,
+           "serve; its files (documents, restrictions); its workshops, public, localized; "
+           "its labs, public, localized; its topics, localized; its library (JSON-LD); chrome"),
+    Budget("material page en", "/en/knowledge/test-material-0/", 21,
+           "as German, +1 serve in English"),
+    Budget("documented workshop page", "/de/werkstaetten/vergangen-0/", 26,
+           "as the past workshop page without a speaker (22); its files (documents, "
+           "restrictions); public, the materials used"),
     Budget("search", "/de/suche/?q=Testlabor", 11,
            "cache version; the query's hit count (query, daily hits, update); the result "
            "page (ids and types, then one query per page type on it: labs only here); "
@@ -532,10 +623,10 @@ BUDGETS = [
            "as German without the hit count (a filtered search counts no hit)"),
     Budget("search by type", "/de/suche/?q=Test&type=workshop", 8,
            "as the search without the hit count (a filtered search counts no hit)"),
-    Budget("search without results", "/de/suche/?q=Quokka", 15,
+    Budget("search without results", "/de/suche/?q=Quokka", 16,
            "cache version; hit count (3); the site's promotions, locale and public; the "
            "directories to look in instead (locale, public, the pages, one query per page type: "
-           "3); site, the home page's translations"),
+           "4); site, the home page's translations"),
     Budget("search form", "/de/suche/", 3, "site, cache version, the home page's translations"),
     Budget("search suggestions", "/de/suche/vorschlaege/?q=Tes", 6,
            "site (suggestions come from its pages only), locale, public, the prefix search in "
@@ -617,6 +708,15 @@ GROWTH = [
     ("/de/werkstaetten/calendar/", "BEGIN:VEVENT", 2 * LARGE, 2 * SMALL),
     ("/de/werkstaetten/feed/", "<entry>", LARGE, SMALL),
     ("/sitemap.xml", "test-lab-", LARGE, SMALL),
+    ("/sitemap.xml", "test-material-", LARGE, SMALL),
+    ("/de/wissen/", ".card__title", 12, SMALL),
+    ("/de/wissen/testmaterial-0/", ".download", LARGE, SMALL),
+    # every workshop, and the documented one
+    ("/de/wissen/testmaterial-0/", "#workshops-heading + ul li", LARGE + 1, SMALL + 1),
+    ("/en/knowledge/test-material-0/", "#labs-heading + ul li", LARGE, SMALL),
+    ("/de/wissen/phases/", ".phase-guide__step ul.plain-list li", LARGE, SMALL),
+    ("/de/werkstaetten/vergangen-0/", "#documentation .download", LARGE, SMALL),
+    ("/de/werkstaetten/vergangen-0/", ".materials-used li", LARGE, SMALL),
 ]
 
 

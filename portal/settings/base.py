@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "home",
     "labs",
     "events",
+    "library",
     "search",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales

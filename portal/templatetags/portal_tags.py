@@ -4,15 +4,20 @@ Each tag caches what it loads on the request, so base.html's cost stays constant
 often a template asks.
 """
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site
 
 from portal.delivery.cache import site_wide
 from portal.delivery.http import absolute_url
+from portal.documents import file_meta as document_file_meta
 from portal.formats import json_ld_script
 from portal.models import PortalSettings, SiteTexts
 from portal.translation import language_name, localize
@@ -144,6 +149,23 @@ def breadcrumbs(context):
     return {"ancestors": ancestors, "page": page, "request": context["request"]}
 
 
+def route_suffix(request, page) -> str:
+    """The part of the address after the page's own for a route of a routable page (e.g.
+    "phases/" of the library): the same route exists in every language, so canonical and
+    alternate links keep it. Empty for the page itself."""
+    if not isinstance(page, RoutablePageMixin) or not hasattr(request, "routable_resolver_match"):
+        return ""
+    own_path = urlsplit(page.get_url(request) or "").path
+    if not own_path or not request.path.startswith(own_path):
+        return ""
+    suffix = request.path[len(own_path) :]
+    try:  # a route of this very page, not of a page below it
+        page.resolve_subpage("/" + suffix)
+    except Http404:
+        return ""
+    return suffix
+
+
 def page_alternates(request, page):
     """One entry per language: the same page's URL in it, or None where no translation exists.
 
@@ -159,10 +181,12 @@ def page_alternates(request, page):
             roots = home.get_translations(inclusive=True).live() if home else Page.objects.none()
             by_language = {p.locale.language_code: p for p in roots.select_related("locale")}
         current_language = translation.get_language()
+        suffix = route_suffix(request, page)
         alternates = []
         for code, _name in settings.LANGUAGES:
             target = by_language.get(code)
             url = target.get_url(request) if target else None
+            url = url + suffix if url else None
             alternates.append(
                 {
                     "code": code,
@@ -242,7 +266,8 @@ def link_url(context, link):
 def absolute_page_url(context, page):
     """The page's address on the host the visitor used (validated by ALLOWED_HOSTS)."""
     request = context["request"]
-    return absolute_url(request, page.get_url(request))
+    suffix = route_suffix(request, page) if page is context.get("page") else ""
+    return absolute_url(request, page.get_url(request) + suffix)
 
 
 @register.simple_tag
@@ -301,3 +326,9 @@ def mark_placeholders(text):
             escaped,
         )
     )
+
+
+@register.filter
+def file_meta(document) -> str:
+    """ "PDF, 2.3 MB" for a document (portal/documents.py)."""
+    return document_file_meta(document) if document else ""

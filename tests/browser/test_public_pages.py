@@ -15,6 +15,7 @@ from home.models import (
     AccessibilityStatementPage,
 )
 from labs.models import LabIndexPage
+from library.models import LibraryPage
 from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
 from tests.helpers import public_page_types
 
@@ -58,6 +59,14 @@ def pages_to_visit(language, site=None, page_types=PAGE_TYPES):
         visits.append((model.__name__, path, has_form))
     visits.append(("registration form", registration.relative_url(site), True))
     lab_index = LabIndexPage.objects.live().descendant_of(home).first()
+    documented = EventPage.objects.live().descendant_of(home).documented().first()
+    if documented is not None and documented.shows_documentation:
+        visits.append(("documented workshop", documented.relative_url(site), False))
+    library = LibraryPage.objects.live().descendant_of(home).first()
+    visits += [
+        ("way through the phases", f"{library.relative_url(site)}phases/", False),
+        ("filtered library", f"{library.relative_url(site)}?phase=1&audience=x", False),
+    ]
     visits += [
         ("search results", f"{SEARCH[language]}?q=Labor", False),
         ("search without results", f"{SEARCH[language]}?q=qqqxxyyzz", False),

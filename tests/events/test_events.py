@@ -527,6 +527,8 @@ def event_form(**fields):
         "agenda_items": inline_formset([]),
         "goals": streamfield([]),
         "body": streamfield([]),
+        "documentation_files": streamfield([]),
+        "documentation_photos": streamfield([]),
     }
     data.update(fields)
     return nested_form_data(data)

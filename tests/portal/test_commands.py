@@ -40,8 +40,9 @@ def test_setup_portal_creates_languages_and_the_home_page_in_each(portal):
         *("Impressum", "Datenschutz", "Erklärung zur Barrierefreiheit"),
         *("Imprint", "Privacy policy", "Accessibility statement"),
         *("Leichte Sprache", "Gebärdensprache", "Easy Read", "Sign language"),
+        *("Wissen & Werkzeuge", "Knowledge & tools"),
     }
-    assert page_count() == 18
+    assert page_count() == 20
     assert not SiteTexts.objects.exists()
 
 
@@ -63,9 +64,9 @@ def test_demo_content_builds_a_bilingual_site(demo):
     english = Locale.objects.get(language_code="en")
     german_pages = Page.objects.filter(depth__gte=2, locale__language_code="de")
     # home, about, imprint, privacy, accessibility, easy language, sign language, three
-    # directories, three labs, 15 actors, a workshop series with four parts and two single
-    # workshops
-    assert german_pages.count() == 35
+    # directories and the library, three labs, 15 actors, a workshop series with four parts
+    # and two single workshops, nine materials
+    assert german_pages.count() == 45
     for page in german_pages:
         assert page.get_translation(english).live, page
     assert german_pages.get(slug="ueber-das-projekt").get_translation(english).title == (
@@ -85,7 +86,7 @@ def test_demo_content_is_idempotent(demo):
     before, revisions_before = page_count(), revisions()
     output = run("load_demo_content", "--single-site")
     assert "already complete" in output
-    assert page_count() == before == 70
+    assert page_count() == before == 90
     assert revisions() == revisions_before
 
 
@@ -93,19 +94,19 @@ def test_demo_loader_refuses_a_database_with_other_content(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     with pytest.raises(CommandError, match=r"1 page\(s\) the demo did not create.*Unser Amt"):
         run("load_demo_content", "--single-site")
-    assert page_count() == 19
+    assert page_count() == 21
 
 
 def test_demo_loader_adds_content_with_force(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     run("load_demo_content", "--force", "--single-site")
-    assert page_count() == 19 + 52
+    assert page_count() == 21 + 70
 
 
 def test_demo_loader_reruns_on_a_demo_database_with_the_users_edits(demo):
     demo["de"].add_child(instance=ContentPageFactory.build(title="Mein Test", slug="mein-test"))
     assert "already complete" in run("load_demo_content", "--single-site")
-    assert page_count() == 71
+    assert page_count() == 91
 
 
 def test_demo_loader_prints_an_admin_login_that_works(client, portal):
@@ -126,10 +127,10 @@ def test_the_demo_serves_a_second_municipality_once(client, demo):
     assert "Created the site Lindental" in output
     german = Page.objects.filter(depth__gte=2, locale__language_code="de")
     own = german.filter(path__startswith=site.root_page.path)
-    # home, imprint, privacy, accessibility, easy and sign language, three directories,
-    # one lab, two actors, one workshop
-    assert own.count() == 13
-    assert german.count() == 35 + 13
+    # home, imprint, privacy, accessibility, easy and sign language, three directories and
+    # the library, one lab, two actors, one workshop, one material
+    assert own.count() == 15
+    assert german.count() == 45 + 15
     english = Locale.objects.get(language_code="en")
     assert all(page.get_translation(english).live for page in own)
     home = client.get("/de/", HTTP_HOST="lindental.localhost")

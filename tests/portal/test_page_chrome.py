@@ -110,9 +110,10 @@ def test_main_menu_lists_pages_shown_in_menus_and_marks_the_current_one(client, 
         ("Labs", "/en/labs/"),
         ("Partners", "/en/partners/"),
         ("Workshops", "/en/workshops/"),
+        ("Knowledge & tools", "/en/knowledge/"),
         ("About the project", "/en/about-the-project/"),
     ]
-    assert [a.get("aria-current") for a in links] == [None, None, None, "page"]
+    assert [a.get("aria-current") for a in links] == [None, None, None, None, "page"]
     nested = soup_of(client.get("/en/labs/growing-older-in-the-nordstadt/"))
     assert nested.select("nav.main-nav a")[0]["aria-current"] == "true"
 

@@ -39,7 +39,8 @@ def test_a_new_municipality_gets_a_complete_site_in_one_command(db, demo):
     assert sorted(home.locale.language_code for home in homes) == ["de", "en"]
     for home in homes:
         children = {page.slug for page in home.get_children().live()}
-        assert len(children) == 8, children  # legal (3), easy and sign language, directories (3)
+        # legal (3), easy and sign language, directories (3), the knowledge library
+        assert len(children) == 9, children
     assert site.port == 80 and site.root_url == "http://lindental.localhost"
     settings = PortalSettings.for_site(site)
     assert settings.imprint_page.get_site() == site

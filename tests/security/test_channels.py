@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import translation
 from modelcluster.models import get_all_child_relations
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from events.models import EventIndexPage, EventPage, Registration
@@ -55,6 +55,8 @@ def free_text_fields(model):
     """The fields an editor can fill with any text: Char/Text fields without choices or
     format validators (a colour, an e-mail address or a URL is validated on the way in)."""
     for field in model._meta.concrete_fields:
+        if isinstance(field, RichTextField):
+            continue  # filled as an editor's rich text (see hostile_portal)
         if not isinstance(field, models.CharField | models.TextField):
             continue
         if isinstance(field, models.EmailField | models.URLField | models.SlugField):
@@ -74,6 +76,25 @@ def fill(instance, payload):
 def editor_rich_text():
     converter = ContentstateConverter(features=["bold", "italic", "link", "ol", "ul"])
     return converter.to_database_format(converter.from_database_format(RICH_TEXT))
+
+
+def hostile_file_and_photo_texts(stream, payload):
+    """The raw data of a stream of downloads or photos (documentation, materials) with the
+    payload in every text an editor types: titles, captions, credits, alt texts."""
+    limits = {"title": 200, "caption": 300, "credit": 200}
+    blocks = []
+    for block in stream.raw_data:
+        if not isinstance(block["value"], dict):  # goals: plain strings, kept
+            blocks.append({"type": block["type"], "value": block["value"]})
+            continue
+        value = dict(block["value"])
+        for key, limit in limits.items():
+            if key in value:
+                value[key] = payload[:limit]
+        if isinstance(value.get("image"), dict):
+            value["image"] = {**value["image"], "alt_text": payload[:250], "decorative": False}
+        blocks.append({"type": block["type"], "value": value})
+    return blocks
 
 
 def hostile_stream(payload):
@@ -107,6 +128,11 @@ def hostile_portal(request, demo):
         for field in page._meta.concrete_fields:
             if isinstance(field, StreamField) and isinstance(field.stream_block, BaseStreamBlock):
                 setattr(page, field.name, hostile_stream(payload))
+            elif isinstance(field, StreamField):
+                stream = getattr(page, field.name)
+                setattr(page, field.name, hostile_file_and_photo_texts(stream, payload))
+            elif isinstance(field, RichTextField):
+                setattr(page, field.name, editor_rich_text())
         for relation in get_all_child_relations(type(page)):
             for child in getattr(page, relation.get_accessor_name()).all():
                 fill(child, payload)

@@ -7,6 +7,7 @@ import string
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Page
@@ -22,6 +23,7 @@ from home.models import (
     SignLanguagePage,
 )
 from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+from library.models import LibraryPage, MaterialPage
 from tests.helpers import public_page_types
 
 FUZZ = settings(
@@ -114,6 +116,7 @@ def endpoints(demo):
         series = first_url(EventSeriesPage, language)
         event = first_url(EventPage, language)
         statement = first_url(AccessibilityStatementPage, language)
+        library = first_url(LibraryPage, language)
         urls += [
             first_url(HomePage, language),
             first_url(ContentPage, language),
@@ -138,6 +141,10 @@ def endpoints(demo):
             f"{event}register/sent/",
             f"{event}register/confirm/not-a-token/",
             f"{event}register/cancel/{'f' * 40}-0-abc/",
+            first_url(EventPage, language, end__lt=timezone.now()),  # its documentation
+            library,
+            f"{library}phases/",
+            first_url(MaterialPage, language),
             "/de/suche/" if language == "de" else "/en/search/",
             "/de/suche/suggestions/" if language == "de" else "/en/search/suggestions/",
         ]
