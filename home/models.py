@@ -55,6 +55,7 @@ class HomePage(HeroImageMixin, BasePage):
         "labs.LabIndexPage",
         "labs.ActorIndexPage",
         "events.EventIndexPage",
+        "network.NetworkPage",
     ]
     page_description = _("The start page of one language version of the portal.")
 
