@@ -59,6 +59,7 @@ class SignedRequest:
             for name, value in request.META.items()
             if name.startswith("HTTP_")
         }
+        headers.setdefault("host", request.get_host())
         for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             if request.META.get(name):
                 headers[name.replace("_", "-").lower()] = request.META[name]

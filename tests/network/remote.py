@@ -17,6 +17,7 @@ class RemoteServer:
     def __init__(self):
         self.documents = {}  # path: document (or (status, headers, bytes))
         self.received = []  # (path, headers, body)
+        self.fetched = []  # paths asked for
         self.inbox_status = 202
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -34,7 +35,8 @@ class RemoteServer:
             def log_message(self, *args):
                 pass
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
+                remote.fetched.append(self.path)
                 found = remote.documents.get(self.path)
                 if found is None:
                     self.send_response(404)
@@ -55,7 +57,7 @@ class RemoteServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 remote.received.append((self.path, dict(self.headers), body))
@@ -137,6 +139,9 @@ class RemoteActor:
                 {**base_headers, "content-digest": f"sha-256=:{digest}:"},
                 body,
             )
+            # apsig 0.6 signs the digest given but then writes a malformed one of its own
+            # ("sha-256=:SHA-256=…:"): send the one it signed
+            signed["content-digest"] = f"sha-256=:{digest}:"
         signed.update(headers or {})
         meta = {
             f"HTTP_{name.upper().replace('-', '_')}": value
