@@ -2,6 +2,7 @@
 domains, the delivery queue, the sources a site reads and their items, the Network page."""
 
 import datetime
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -116,7 +117,8 @@ class BlockedDomain(models.Model):
         validators=[
             RegexValidator(
                 r"^[a-z0-9.-]+\.[a-z0-9-]+$|^[0-9.]+$",
-                _("A host name such as spam.example, lower case, without https://."),
+                _("A host name such as spam.example, without https://."),
+                flags=re.IGNORECASE,
             )
         ],
         help_text=_("Blocks the domain and all its subdomains, e.g. spam.example."),

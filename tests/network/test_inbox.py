@@ -239,3 +239,14 @@ def test_malformed_activities_are_refused(client, site, body):
 
 def test_the_inbox_takes_only_posts(client, site):
     assert client.get(INBOX).status_code == 405
+
+
+def test_an_actor_at_a_private_address_is_not_fetched(client, site, alice):
+    """The key would be fetched from 127.0.0.2 (loopback, not in the tests' allow-list)."""
+    private = "http://127.0.0.2:9/users/eve"
+    activity = {**follow(alice, site), "actor": private}
+    alice.key_id = f"{private}#main-key"
+    response = alice.signed_post(client, INBOX, activity)
+    assert response.status_code == 401
+    assert b"refused" in response.content
+    assert not Follower.objects.exists()
