@@ -20,7 +20,7 @@ from network.models import BlockedDomain
         ("169.254.169.254", False),  # cloud metadata
         ("100.64.0.1", False),  # carrier-grade NAT
         ("224.0.0.251", False),
-        ("0.0.0.0", False),
+        ("0.0.0.0", False),  # noqa: S104 (an address refused, not bound)
         ("::1", False),
         ("fe80::1", False),
         ("fc00::1", False),
