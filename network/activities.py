@@ -15,6 +15,7 @@ from wagtail.models import Site
 from events.models import EventPage, RegistrationMode
 from events.places import attach_places
 from events.selectors import event_summary
+from portal.images import with_renditions
 from portal.models import PortalSettings, SiteTexts
 from portal.sites import in_site
 
@@ -51,6 +52,8 @@ EVENT_STATUSES = {
     "moved_online": "EventMovedOnline",
 }
 TIMEZONE = "Europe/Berlin"
+# The picture fediverse apps show with a workshop (16:9, as search engines')
+EVENT_IMAGE = "fill-1200x675|format-jpeg"
 
 
 def base_url(site: Site) -> str:
@@ -153,9 +156,8 @@ def instance_actor_document(site: Site) -> dict:
 
 def site_workshops(site: Site):
     """The site's published, public workshops (German pages: one object per workshop)."""
-    return in_site(EventPage.objects.live().public(), site, settings.LANGUAGE_CODE).select_related(
-        "hero_image"
-    )
+    events = in_site(EventPage.objects.live().public(), site, settings.LANGUAGE_CODE)
+    return with_renditions(events, "hero_image", EVENT_IMAGE)
 
 
 def translations_of(events) -> dict:
@@ -212,7 +214,7 @@ def event_object(site: Site, event, translations: dict | None = None) -> dict:
     if len(document["location"]) == 1:
         document["location"] = document["location"][0]
     if event.hero_image and not event.hero_image_decorative:
-        rendition = event.hero_image.get_rendition("fill-1200x675|format-jpeg")
+        rendition = event.hero_image.get_rendition(EVENT_IMAGE)
         image_url = rendition.url if "://" in rendition.url else base_url(site) + rendition.url
         document["attachment"] = [
             {

@@ -57,28 +57,27 @@ def directory_url(site: Site) -> str | None:
 @require_GET
 def webfinger(request):
     site = site_of(request)
-    match = ACCT.match(request.GET.get("resource", "").strip())
+    resource = request.GET.get("resource", "").strip()
+    match = ACCT.match(resource)
     options = activities.network_settings(site)
     actor = activities.actor_id(site)
-    resource = request.GET.get("resource", "").strip()
-    if resource in (actor, directory_url(site)):
-        pass
-    elif (
+    profile = directory_url(site)
+    if resource not in (actor, profile) and (
         not match
         or match.group(1).lower() != options.preferred_username
-        or (match.group(2).lower() != site.hostname.lower())
+        or match.group(2).lower() != site.hostname.lower()
     ):
         return not_found()
     response = JsonResponse(
         {
-            "subject": f"acct:{activities.handle(site)}",
+            "subject": f"acct:{options.preferred_username}@{site.hostname}",
             "aliases": [actor],
             "links": [
                 {"rel": "self", "type": ACTIVITY_JSON, "href": actor},
                 {
                     "rel": "http://webfinger.net/rel/profile-page",
                     "type": "text/html",
-                    "href": directory_url(site) or activities.base_url(site) + "/",
+                    "href": profile or activities.base_url(site) + "/",
                 },
             ],
         },

@@ -22,14 +22,8 @@ def actor_link(page, request):
     """The workshop directory names the site's followable account."""
     if not isinstance(page.specific_deferred, EventIndexPage):
         return []
-    site = views.site_of(request)
-    return [
-        {
-            "type": views.ACTIVITY_JSON,
-            "href": activities.actor_id(site),
-            "title": f"@{activities.handle(site)}",
-        }
-    ]
+    site = views.site_of(request)  # the request's, already found: no query
+    return [{"type": views.ACTIVITY_JSON, "href": activities.actor_id(site)}]
 
 
 @hooks.register("portal_minute_jobs")

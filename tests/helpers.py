@@ -19,6 +19,7 @@ def public_page_types() -> list:
         SignLanguagePage,
     )
     from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+    from network.models import NetworkPage
 
     return [
         HomePage,
@@ -35,6 +36,7 @@ def public_page_types() -> list:
         EventIndexPage,
         EventSeriesPage,
         EventPage,
+        NetworkPage,
     ]
 
 

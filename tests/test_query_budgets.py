@@ -41,7 +41,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from events.models import (
@@ -62,6 +62,7 @@ from labs.models import (
     LabPartner,
     Topic,
 )
+from network.models import NetworkItem, Source, SourceKind
 from portal.delivery.cache import invalidate
 from tests.events.factories import RegistrationFactory, VenueFactory
 from tests.portal.factories import ImageFactory
@@ -347,6 +348,26 @@ def build_world() -> World:
         # the German home page shows editor-chosen labs, the English one the newest labs
         add(HomeFeaturedLab, number, home=home_de, lab=lab_de)
 
+    # the Network page lists other portals' workshops: only this world's
+    NetworkItem.objects.all().delete()
+    source = Source.objects.create(
+        site=Site.objects.get(is_default_site=True),
+        name="Testquelle",
+        kind=SourceKind.ICALENDAR,
+        url="https://quelle.example/werkstaetten.ics",
+    )
+    for number in range(LARGE):
+        begins = timezone.now() + datetime.timedelta(days=number + 1)
+        add(
+            NetworkItem,
+            number,
+            source=source,
+            uid=f"item-{number}@quelle.example",
+            title=f"Netzwerk-Werkstatt {number}",
+            start=begins,
+            end=begins + datetime.timedelta(hours=2),
+        )
+
     # topics stay (snippets), but no lab links the extra ones any more
     through = LabPage.topics.through
     for number, (topic_de, _topic_en) in enumerate(topics):
@@ -558,6 +579,21 @@ BUDGETS = [
            "serve(3) in English, chrome"),
     Budget("easy language", "/de/leichte-sprache/", 10, "serve(3), chrome"),
     Budget("sign language en", "/en/sign-language/", 11, "serve(3) in English, chrome"),
+    Budget("network page", "/de/netzwerk/", 13,
+           "serve(3), chrome, the site's sources, the count, the items with their source"),
+    Budget("network page en by source", "/en/network/?source=1", 13,
+           "serve(3) in English, chrome, sources, the count, the items"),
+    Budget("webfinger", "/.well-known/webfinger?resource=acct:werkstaetten@testserver", 4,
+           "site, network settings, public, the directory"),
+    Budget("actor", "/ap/actor", 8,
+           "site, network settings, site texts (de, en), portal settings, key pair, directory"),
+    Budget("instance actor", "/ap/instance", 2, "site, the instance key pair"),
+    Budget("outbox", "/ap/actor/outbox", 8,
+           "site, public, the count, the workshops with images and renditions, venues, "
+           "translations"),
+    Budget("followers", "/ap/actor/followers", 2, "site, the count"),
+    Budget("workshop object", lambda w: f"/ap/events/{w.events[0][0].translation_key}", 7,
+           "site, public, the workshop, its venue, its translations"),
 ]
 # fmt: on
 
@@ -614,6 +650,8 @@ GROWTH = [
     ("/de/werkstaetten/calendar/", "BEGIN:VEVENT", 2 * LARGE, 2 * SMALL),
     ("/de/werkstaetten/feed/", "<entry>", LARGE, SMALL),
     ("/sitemap.xml", "test-lab-", LARGE, SMALL),
+    ("/de/netzwerk/", ".network-item", 12, SMALL),
+    ("/ap/actor/outbox", '"type": "Create"', 20, SMALL),
 ]
 
 

@@ -22,6 +22,7 @@ from home.models import (
     SignLanguagePage,
 )
 from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
+from network.models import NetworkPage
 from tests.helpers import public_page_types
 
 FUZZ = settings(
@@ -51,6 +52,8 @@ PARAMETERS = [
     "next",
     "format[]",
     "page\x00",
+    "source",
+    "resource",
 ]
 
 HOSTILE_VALUES = [
@@ -138,9 +141,20 @@ def endpoints(demo):
             f"{event}register/sent/",
             f"{event}register/confirm/not-a-token/",
             f"{event}register/cancel/{'f' * 40}-0-abc/",
+            first_url(NetworkPage, language),
+            f"{first_url(NetworkPage, language)}?source=1&month=2026-13",
             "/de/suche/" if language == "de" else "/en/search/",
             "/de/suche/suggestions/" if language == "de" else "/en/search/suggestions/",
         ]
+    # the network's ActivityPub and WebFinger addresses (no language prefix)
+    urls += [
+        "/.well-known/webfinger",
+        "/ap/actor",
+        "/ap/actor/outbox",
+        "/ap/actor/followers",
+        "/ap/instance",
+        "/ap/events/00000000-0000-0000-0000-000000000000",
+    ]
     return urls
 
 
