@@ -56,3 +56,8 @@ def build(builder):
                 "status": status or ItemStatus.SCHEDULED,
             },
         )
+
+
+def build_lindental(builder):
+    """The second municipality has its Network page too (with the same neighbour)."""
+    build(builder)
