@@ -9,9 +9,10 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
+        from django.db.models.signals import post_save
         from wagtail.signals import page_published, page_unpublished
 
-        from events.models import EventPage
+        from events.models import EventPage, Venue
 
         from . import delivery
 
@@ -21,3 +22,5 @@ class NetworkConfig(AppConfig):
         page_unpublished.connect(
             delivery.workshop_unpublished, sender=EventPage, dispatch_uid="network-unpublished"
         )
+        # a venue is live as it is saved: its workshops' followers learn the new place
+        post_save.connect(delivery.venue_changed, sender=Venue, dispatch_uid="network-venue")

@@ -62,6 +62,19 @@ def workshop_unpublished(sender, instance, **kwargs):
         sync_workshop(site, instance.translation_key)
 
 
+def venue_changed(sender, instance, **kwargs):
+    from events.models import EventPage
+
+    events = EventPage.objects.live().filter(
+        venue__translation_key=instance.translation_key,
+        locale__language_code=settings.LANGUAGE_CODE,
+    )
+    for event in events:
+        site = site_of_page(event)
+        if site is not None:
+            sync_workshop(site, event.translation_key)
+
+
 def digest(document: dict) -> str:
     shown = {key: value for key, value in document.items() if key not in ("published", "updated")}
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()

@@ -86,6 +86,17 @@ def test_changes_followers_see_are_updates_and_unpublishing_is_a_delete(
     assert delete["object"]["id"] == update["object"]["id"]
 
 
+def test_a_venue_moving_updates_its_workshops(site, followers):
+    from tests.events.factories import VenueFactory
+
+    venue = VenueFactory(street_address="Markt 1")
+    publish(EventPageFactory(venue=venue))
+    venue.street_address = "Rathausplatz 2"
+    venue.save()
+    update = Delivery.objects.get(kind="Update")
+    assert update.activity["object"]["location"]["address"]["streetAddress"] == "Rathausplatz 2"
+
+
 def test_a_workshop_without_followers_queues_nothing(site):
     publish(EventPageFactory())
     assert not Delivery.objects.exists()
