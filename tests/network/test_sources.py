@@ -5,7 +5,6 @@ import datetime
 import json
 
 import pytest
-import wagtail_factories
 from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Site
@@ -17,22 +16,16 @@ from tests.helpers import soup_of
 from tests.labs.factories import home
 
 
-class NetworkPageFactory(wagtail_factories.PageFactory):
-    title = "Netzwerk"
-    parent = None
-
-    class Meta:
-        model = NetworkPage
-
-
 @pytest.fixture
 def site(demo):
+    Source.objects.all().delete()  # the demo's neighbour: each test brings its own
     return Site.objects.get(is_default_site=True)
 
 
 @pytest.fixture
 def network_page(site):
-    return NetworkPageFactory(parent=home(), slug="netzwerk")
+    """The demo's German Network page."""
+    return NetworkPage.objects.child_of(home()).get()
 
 
 def ics_time(moment):
