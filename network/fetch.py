@@ -25,7 +25,7 @@ from .models import BlockedDomain
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 5
-USER_AGENT = "KoSI-Lab-Portal (+https://github.com/)"
+USER_AGENT = "KoSI-Lab-Portal/0.1 (network of labs)"
 
 
 class FetchError(Exception):
