@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from events.models import EventIndexPage
+from events.models import EventIndexPage, EventPage
 from portal.editorial.site_scope import SiteOwnedViewSet
 from portal.models import SiteLogEntry
 
@@ -18,12 +18,19 @@ def serve_workshop_as_activity(page, request, serve_args, serve_kwargs):
 
 
 @hooks.register("portal_alternate_links")
-def actor_link(page, request):
-    """The workshop directory names the site's followable account."""
-    if not isinstance(page.specific_deferred, EventIndexPage):
+def activity_links(page, request):
+    """The workshop directory names the site's followable account, a workshop its
+    ActivityStreams object (fediverse servers that were given the page's HTML, e.g. from a
+    CDN's cache, find the object there)."""
+    page = page.specific_deferred
+    if not isinstance(page, (EventIndexPage, EventPage)):
         return []
     site = views.site_of(request)  # the request's, already found: no query
-    return [{"type": views.ACTIVITY_JSON, "href": activities.actor_id(site)}]
+    if isinstance(page, EventPage):
+        href = activities.event_id(site, page.translation_key)
+    else:
+        href = activities.actor_id(site)
+    return [{"type": views.ACTIVITY_JSON, "href": href}]
 
 
 @hooks.register("portal_minute_jobs")

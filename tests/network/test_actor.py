@@ -153,6 +153,8 @@ def test_a_workshop_is_dereferenceable_at_its_id_and_its_address(client, site):
     assert negotiated.json()["id"] == by_id.json()["id"]
     page = client.get(event.url, HTTP_ACCEPT="text/html")
     assert page["Content-Type"].startswith("text/html")
+    link = soup_of(page).find("link", rel="alternate", type=AP)
+    assert link["href"] == by_id.json()["id"]
 
 
 def test_negotiation_bypasses_the_page_cache(client, site, settings):
