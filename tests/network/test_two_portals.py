@@ -146,3 +146,52 @@ def test_b_follows_a_and_shows_its_workshops(portals):
     b.start()
     assert a.run("deliver", "3")["delivered"] == 1  # the next try, minutes later
     assert "Werkstatt aus A" not in b.get(b.page)
+
+
+def test_an_independent_implementation_follows_and_receives_accept_and_create(portals):
+    """apkit (a PyPI ActivityPub toolkit, not our code) fetches A's actor and sends a Follow
+    signed with draft-cavage; A's Accept and Create(Event) verify with apsig against the key
+    A publishes."""
+    from apkit.client.sync import ActivityPubClient
+    from apkit.types import ActorKey
+
+    from .remote import RemoteActor, RemoteServer, verify_cavage
+
+    a, _b = portals
+    remote = RemoteServer()
+    try:
+        carol = RemoteActor(remote, "carol")
+        with ActivityPubClient() as client:
+            actor = client.get(
+                f"{a.base}/ap/actor", headers={"Accept": "application/activity+json"}
+            ).json()
+            assert actor["preferredUsername"] == "werkstaetten"
+            follow = {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": f"{carol.id}/follows/1",
+                "type": "Follow",
+                "actor": carol.id,
+                "object": actor["id"],
+            }
+            response = client.post(
+                actor["inbox"],
+                headers={"Content-Type": "application/activity+json"},
+                body=follow,
+                signatures=[ActorKey(key_id=carol.key_id, private_key=carol.key)],
+                sign_with=["draft-cavage"],
+            )
+            assert response.status == 202
+        a.run("deliver")
+        a.run("publish", "Werkstatt für alle")
+        a.run("deliver")
+        received = {
+            json.loads(body)["type"]: (path, headers, body)
+            for path, headers, body in remote.received
+        }
+        assert set(received) >= {"Accept", "Create"}
+        assert json.loads(received["Create"][2])["object"]["name"] == "Werkstatt für alle"
+        key = actor["publicKey"]["publicKeyPem"]
+        for kind in ("Accept", "Create"):
+            assert verify_cavage(received[kind], key) == actor["publicKey"]["id"], kind
+    finally:
+        remote.stop()
