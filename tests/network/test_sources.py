@@ -108,6 +108,26 @@ def test_a_broken_feed_keeps_the_last_good_copy(site, remote_server):
     assert NetworkItem.objects.listed().get().title == "Bleibt"
 
 
+def test_a_feed_that_never_ends_is_cut_off_and_the_last_copy_kept(site, remote_server, settings):
+    source = ics_source(site, remote_server, calendar(vevent("a@x", "Bleibt", SOON)))
+    fetch(source)
+    settings.PORTAL_NETWORK_FEED_MAX_BYTES = 50_000
+
+    def endless(handler):
+        handler.send_response(200)
+        handler.end_headers()
+        try:
+            handler.wfile.write(b"BEGIN:VCALENDAR\r\n")
+            while True:
+                handler.wfile.write(vevent("x@x", "x", SOON).encode() * 50)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    remote_server.documents["/feed.ics"] = endless
+    assert "over the limit" in fetch(source)
+    assert NetworkItem.objects.listed().get().title == "Bleibt"
+
+
 def test_items_gone_from_the_source_are_marked_removed(site, remote_server):
     source = ics_source(
         site, remote_server, calendar(vevent("a@x", "A", SOON), vevent("b@x", "B", SOON))
