@@ -79,3 +79,19 @@ def test_followers_and_deliveries_are_listed_per_site(sites, login):
 def test_an_editor_has_no_network_admin(sites, login):
     client = login("redaktion-lindental")
     assert refused(client.get(reverse("wagtailsnippets_network_blockeddomain:list")))
+
+
+def test_each_site_has_its_own_actor_and_key(sites, client):
+    kosi, lindental = sites
+    ours = client.get("/ap/actor").json()
+    theirs = client.get("/ap/actor", HTTP_HOST=LINDENTAL).json()
+    assert theirs["id"] == f"{lindental.root_url}/ap/actor"
+    assert ours["id"] == f"{kosi.root_url}/ap/actor"
+    assert theirs["publicKey"]["publicKeyPem"] != ours["publicKey"]["publicKeyPem"]
+    assert "Lindental" in theirs["name"]
+    finger = client.get(
+        "/.well-known/webfinger",
+        {"resource": f"acct:werkstaetten@{LINDENTAL}"},
+        HTTP_HOST=LINDENTAL,
+    )
+    assert finger.json()["links"][0]["href"] == theirs["id"]

@@ -6,6 +6,9 @@ import email.utils
 import json
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from wagtail.models import Site
 
 from network.delivery import deliver_due
@@ -250,3 +253,47 @@ def test_an_actor_at_a_private_address_is_not_fetched(client, site, alice):
     assert response.status_code == 401
     assert b"refused" in response.content
     assert not Follower.objects.exists()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    activity=st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["Follow", "Undo", "Delete", "Create", "Join", 1, None]),
+            "actor": st.sampled_from(["http://127.0.0.1:9/u", "https://x.example/u", "", 5]),
+            "object": JSON,
+        },
+        optional={"id": JSON},
+    ),
+    signature=st.sampled_from(
+        ['keyId="https://x.example/u#k",headers="date",signature="AAAA"', "garbage", ""]
+    ),
+    signature_input=st.sampled_from(
+        [None, 'sig1=("@method");created=1;keyid="https://x.example/k"', "((("]
+    ),
+)
+def test_hostile_activities_never_cause_a_server_error(
+    client, site, activity, signature, signature_input
+):
+    headers = {"HTTP_SIGNATURE": signature, "HTTP_DIGEST": "SHA-256=xyz", "HTTP_DATE": "yesterday"}
+    if signature_input is not None:
+        headers["HTTP_SIGNATURE_INPUT"] = signature_input
+        headers["HTTP_CONTENT_DIGEST"] = "sha-256=:AAAA:"
+    response = client.post(
+        INBOX, data=json.dumps(activity), content_type="application/activity+json", **headers
+    )
+    assert response.status_code < 500
