@@ -94,6 +94,12 @@ def register_network_log_models(actions):
         actions.register_model(model, SiteLogEntry)
 
 
+@hooks.register("portal_site_settings")
+def network_site_settings():
+    """Each municipality's Administration sets its own account name and type."""
+    return ["network.change_networksettings"]
+
+
 @hooks.register("portal_role_permissions")
 def network_permissions():
     """A municipality's Administration keeps its sources and blocked domains and sees its

@@ -95,3 +95,17 @@ def test_each_site_has_its_own_actor_and_key(sites, client):
         HTTP_HOST=LINDENTAL,
     )
     assert finger.json()["links"][0]["href"] == theirs["id"]
+
+
+def test_a_municipality_sets_its_own_account_name(sites, login):
+    kosi, lindental = sites
+    client = login("administration-lindental")
+    own = reverse("wagtailsettings:edit", args=["network", "networksettings", lindental.pk])
+    theirs = reverse("wagtailsettings:edit", args=["network", "networksettings", kosi.pk])
+    assert client.get(own).status_code == 200
+    assert refused(client.get(theirs))
+    response = client.post(own, {"preferred_username": "lindental", "actor_type": "Group"})
+    assert response.status_code == 302
+    actor = client.get("/ap/actor", HTTP_HOST=LINDENTAL).json()
+    assert actor["preferredUsername"] == "lindental"
+    assert actor["type"] == "Group"
