@@ -9,7 +9,7 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished
 
         from events.models import EventPage, Venue
@@ -24,3 +24,6 @@ class NetworkConfig(AppConfig):
         )
         # a venue is live as it is saved: its workshops' followers learn the new place
         post_save.connect(delivery.venue_changed, sender=Venue, dispatch_uid="network-venue")
+        from .models import Source
+
+        post_delete.connect(delivery.source_removed, sender=Source, dispatch_uid="network-unfollow")

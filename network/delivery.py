@@ -75,6 +75,22 @@ def venue_changed(sender, instance, **kwargs):
             sync_workshop(site, event.translation_key)
 
 
+def source_removed(sender, instance, **kwargs):
+    """A followed account removed as a source: tell it we no longer follow (Undo)."""
+    from . import activities
+    from .models import RemoteActor
+
+    if not instance.actor_uri:
+        return
+    followed = RemoteActor.objects.filter(uri=instance.actor_uri).exclude(inbox="").first()
+    if followed is None:
+        return
+    site = instance.site
+    follow = {"type": "Follow", "actor": activities.actor_id(site), "object": instance.actor_uri}
+    undo = activities.activity(site, "Undo", follow, to=[instance.actor_uri])
+    enqueue(site, undo, [followed.inbox])
+
+
 def digest(document: dict) -> str:
     shown = {key: value for key, value in document.items() if key not in ("published", "updated")}
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()

@@ -60,6 +60,11 @@ def main(action, *args):
             "network_source", "add", args[0], "--kind", "activitypub", "--name", "Portal A"
         )
         return {}
+    if action == "unfollow":
+        from network.models import Source
+
+        Source.objects.filter(url=args[0]).delete()
+        return {}
     if action == "state":
         from network.models import Delivery, Follower, NetworkItem, Source
 

@@ -147,6 +147,10 @@ def test_b_follows_a_and_shows_its_workshops(portals):
     assert a.run("deliver", "3")["delivered"] == 1  # the next try, minutes later
     assert "Werkstatt aus A" not in b.get(b.page)
 
+    b.run("unfollow", f"{a.base}/ap/actor")  # the source removed: Undo(Follow)
+    assert b.run("deliver")["delivered"] == 1
+    assert a.run("state")["followers"] == []
+
 
 def test_an_independent_implementation_follows_and_receives_accept_and_create(portals):
     """apkit (a PyPI ActivityPub toolkit, not our code) fetches A's actor and sends a Follow
