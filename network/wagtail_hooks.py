@@ -1,5 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -37,6 +39,21 @@ def activity_links(page, request):
 def network_jobs():
     """Deliveries to followers, and the sources due for a fetch."""
     return ["network_deliver", "network_fetch"]
+
+
+class KeptByTheNetwork(ModelPermissionPolicy):
+    """Followers and deliveries are written by the inbox and the worker: staff look at them
+    (and may remove a follower), nobody adds or edits one, superusers neither."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "change", "copy") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+for kept in (Follower, Delivery):
+    register_permission_policy(kept, KeptByTheNetwork(kept))
 
 
 class FollowerViewSet(SiteOwnedViewSet, SnippetViewSet):

@@ -109,3 +109,18 @@ def test_a_municipality_sets_its_own_account_name(sites, login):
     actor = client.get("/ap/actor", HTTP_HOST=LINDENTAL).json()
     assert actor["preferredUsername"] == "lindental"
     assert actor["type"] == "Group"
+
+
+def test_followers_and_deliveries_are_read_only_even_for_superusers(sites, admin_client):
+    kosi, _lindental = sites
+    follower = Follower.objects.create(
+        site=kosi, actor_uri="https://a.example/users/x", inbox="https://a.example/i"
+    )
+    for name in ("follower", "delivery"):
+        add = admin_client.get(reverse(f"wagtailsnippets_network_{name}:add"))
+        assert refused(add), name
+    edit = reverse("wagtailsnippets_network_follower:edit", args=[follower.pk])
+    assert refused(admin_client.get(edit))
+    listing = admin_client.get(reverse("wagtailsnippets_network_follower:list"))
+    assert listing.status_code == 200
+    assert "a.example/users/x" in listing.content.decode()
