@@ -56,6 +56,7 @@ class HomePage(HeroImageMixin, BasePage):
         "labs.ActorIndexPage",
         "events.EventIndexPage",
         "library.LibraryPage",
+        "network.NetworkPage",
     ]
     page_description = _("The start page of one language version of the portal.")
 

@@ -20,6 +20,7 @@ def public_page_types() -> list:
     )
     from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
     from library.models import LibraryPage, MaterialPage
+    from network.models import NetworkPage
 
     return [
         HomePage,
@@ -38,6 +39,7 @@ def public_page_types() -> list:
         EventPage,
         LibraryPage,
         MaterialPage,
+        NetworkPage,
     ]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_APPS = ("home", "labs", "events", "library", "search")
+DOMAIN_APPS = ("home", "labs", "events", "library", "search", "network")
 # Project wiring may name the domain apps: the settings list them, the URLconf routes to them.
 WIRING = ("portal/settings/", "portal/urls.py")
 

@@ -43,7 +43,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from events.models import (
@@ -65,6 +65,7 @@ from labs.models import (
     Topic,
 )
 from library.models import LibraryPage, MaterialPage
+from network.models import NetworkItem, Source, SourceKind
 from portal.delivery.cache import invalidate
 from tests.events.factories import RegistrationFactory, VenueFactory
 from tests.portal.factories import DocumentFactory, ImageFactory
@@ -412,6 +413,26 @@ def build_world() -> World:
             if number:
                 add(MaterialPage.topics.through, number, materialpage=material, topic=topic_de)
 
+    # the Network page lists other portals' workshops: only this world's
+    NetworkItem.objects.all().delete()
+    source = Source.objects.create(
+        site=Site.objects.get(is_default_site=True),
+        name="Testquelle",
+        kind=SourceKind.ICALENDAR,
+        url="https://quelle.example/werkstaetten.ics",
+    )
+    for number in range(LARGE):
+        begins = timezone.now() + datetime.timedelta(days=number + 1)
+        add(
+            NetworkItem,
+            number,
+            source=source,
+            uid=f"item-{number}@quelle.example",
+            title=f"Netzwerk-Werkstatt {number}",
+            start=begins,
+            end=begins + datetime.timedelta(hours=2),
+        )
+
     # topics stay (snippets), but no lab links the extra ones any more
     through = LabPage.topics.through
     for number, (topic_de, _topic_en) in enumerate(topics):
@@ -652,6 +673,21 @@ BUDGETS = [
            "serve in English, chrome"),
     Budget("easy language", "/de/leichte-sprache/", 10, "serve, chrome"),
     Budget("sign language en", "/en/sign-language/", 11, "serve in English, chrome"),
+    Budget("network page", "/de/netzwerk/", 13,
+           "serve, chrome, the site's sources, the count, the items with their source"),
+    Budget("network page en by source", "/en/network/?source=1", 13,
+           "serve in English, chrome, sources, the count, the items"),
+    Budget("webfinger", "/.well-known/webfinger?resource=acct:werkstaetten@testserver", 4,
+           "site, network settings, public, the directory"),
+    Budget("actor", "/ap/actor", 8,
+           "site, network settings, site texts (de, en), portal settings, key pair, directory"),
+    Budget("instance actor", "/ap/instance", 2, "site, the instance key pair"),
+    Budget("outbox", "/ap/actor/outbox", 8,
+           "site, public, the count, the workshops with images and renditions, venues, "
+           "translations"),
+    Budget("followers", "/ap/actor/followers", 2, "site, the count"),
+    Budget("workshop object", lambda w: f"/ap/events/{w.events[0][0].translation_key}", 7,
+           "site, public, the workshop, its venue, its translations"),
 ]
 # fmt: on
 
@@ -717,6 +753,8 @@ GROWTH = [
     ("/de/wissen/phases/", ".phase-guide__step ul.plain-list li", LARGE, SMALL),
     ("/de/werkstaetten/vergangen-0/", "#documentation .download", LARGE, SMALL),
     ("/de/werkstaetten/vergangen-0/", ".materials-used li", LARGE, SMALL),
+    ("/de/netzwerk/", ".network-item", 12, SMALL),
+    ("/ap/actor/outbox", '"type": "Create"', 20, SMALL),
 ]
 
 

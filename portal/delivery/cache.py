@@ -74,6 +74,10 @@ class PageCacheVersion(models.Model):
 
 VERSION_KEY = "portal:page-cache-version"
 ALLOWED_COOKIES = {settings.CSRF_COOKIE_NAME}
+# Machine-readable representations a page's address may answer with (a domain app's
+# before_serve_page hook, e.g. ActivityStreams for fediverse servers): the page cache keys
+# by address only, so these are neither served from it nor stored in it.
+NEGOTIATED_TYPES = ("application/activity+json", "application/ld+json")
 # Caches that live inside one process: no other worker sees a version number kept there.
 PER_PROCESS_CACHES = (LocMemCache, DummyCache)
 
@@ -437,6 +441,8 @@ class AnonymousPageCacheMiddleware:
             return False
         if getattr(request, "is_dummy", False):
             return False  # Wagtail renders a preview (a draft) through the middleware
+        if any(kind in request.headers.get("Accept", "") for kind in NEGOTIATED_TYPES):
+            return False  # another representation of the page's address (content negotiation)
         if set(request.COOKIES) - ALLOWED_COOKIES:
             return False  # a session (editors), messages, or anything personal
         return not request.user.is_authenticated

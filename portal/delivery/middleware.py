@@ -68,9 +68,12 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     """Django's, except for the open data API (portal/api.py): its addresses have no
     language prefix on purpose (the language is a parameter), so a 404 for an unknown id
     stays the API's JSON 404 instead of a redirect to /de/api/…, and no Content-Language
-    names the visitor's browser language."""
+    names the visitor's browser language. The same for the network's ActivityPub and
+    WebFinger addresses (network/urls.py)."""
+
+    UNPREFIXED = ("/api/", "/ap/", "/.well-known/")
 
     def process_response(self, request, response):
-        if request.path_info.startswith("/api/"):
+        if request.path_info.startswith(self.UNPREFIXED):
             return response
         return super().process_response(request, response)

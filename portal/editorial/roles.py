@@ -280,19 +280,34 @@ def ensure_roles(log=print, site: Site | None = None) -> dict[str, Group]:
                 group=group, collection=media, permission=permission
             )
         if role is ADMINISTRATION and (is_municipality(site) or installation_staff):
-            GroupSitePermission.objects.get_or_create(
-                group=group,
-                site=site or Site.objects.get(is_default_site=True),
-                permission=Permission.objects.get(
-                    content_type__app_label="portal", codename="change_portalsettings"
-                ),
-            )
+            for permission in site_setting_permissions():
+                GroupSitePermission.objects.get_or_create(
+                    group=group,
+                    site=site or Site.objects.get(is_default_site=True),
+                    permission=permission,
+                )
     for old in WAGTAIL_DEFAULT_GROUPS:
         unused = Group.objects.filter(name=old, user__isnull=True)
         if unused.exists():
             unused.delete()
             log(f"Removed Wagtail's default group {old} (replaced by the roles).")
     return groups
+
+
+def site_setting_permissions() -> list[Permission]:
+    """The site settings a municipality's Administration edits for its own site: the portal
+    settings, and those the domain apps add with the hook `portal_site_settings` (a
+    function returning "app_label.change_model" names, e.g. the network's)."""
+    names = ["portal.change_portalsettings"]
+    for hook in hooks.get_hooks("portal_site_settings"):
+        names += hook()
+    permissions = []
+    for name in names:
+        app_label, codename = name.split(".")
+        permissions.append(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return permissions
 
 
 def ensure_workflow(groups: dict[str, Group], log=print, site: Site | None = None) -> Workflow:

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "events",
     "library",
     "search",
+    "network",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",
@@ -576,6 +577,22 @@ PORTAL_DAILY_JOBS_AT = env.get_str("PORTAL_DAILY_JOBS_AT", "03:15")
 PORTAL_SCHEDULER_HEARTBEAT_MINUTES = env.get_int("PORTAL_SCHEDULER_HEARTBEAT_MINUTES", 0)
 # Days a review link (workflow step "review by link") stays valid.
 PORTAL_REVIEW_LINK_DAYS = env.get_int("PORTAL_REVIEW_LINK_DAYS", 7)
+
+# The network (network/): ActivityPub actor, deliveries, sources. Addresses the SSRF guard
+# lets through although not public (tests: 127.0.0.1); never set it in production.
+PORTAL_NETWORK_ALLOWED_ADDRESSES = env.get_list("PORTAL_NETWORK_ALLOWED_ADDRESSES", [])
+PORTAL_NETWORK_TIMEOUT = env.get_int("PORTAL_NETWORK_TIMEOUT", 5)
+# Largest inbox body, actor document or API answer read (Mastodon: 1 MB)
+PORTAL_NETWORK_MAX_BYTES = env.get_int("PORTAL_NETWORK_MAX_BYTES", 1_000_000)
+# Largest calendar feed read from a source
+PORTAL_NETWORK_FEED_MAX_BYTES = env.get_int("PORTAL_NETWORK_FEED_MAX_BYTES", 5_000_000)
+PORTAL_NETWORK_INBOX_PER_MINUTE = env.get_int("PORTAL_NETWORK_INBOX_PER_MINUTE", 300)
+PORTAL_NETWORK_RETRY_HOURS = env.get_int("PORTAL_NETWORK_RETRY_HOURS", 48)
+PORTAL_NETWORK_RETRY_MAX_MINUTES = env.get_int("PORTAL_NETWORK_RETRY_MAX_MINUTES", 240)
+PORTAL_NETWORK_FOLLOWER_GONE_DAYS = env.get_int("PORTAL_NETWORK_FOLLOWER_GONE_DAYS", 7)
+PORTAL_NETWORK_FETCH_MINUTES = env.get_int("PORTAL_NETWORK_FETCH_MINUTES", 30)
+# How far ahead recurring workshops of a calendar feed are expanded
+PORTAL_NETWORK_WINDOW_DAYS = env.get_int("PORTAL_NETWORK_WINDOW_DAYS", 180)
 
 
 # The open data API's OpenAPI document (portal/api.py, /api/openapi.json)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from wagtail import hooks
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site
 
@@ -211,6 +212,19 @@ def hreflang_links(context):
         (a for a in alternates if a["code"] == settings.LANGUAGE_CODE and a["url"]), None
     )
     return {"alternates": [a for a in alternates if a["url"]], "default": default}
+
+
+@register.inclusion_tag("components/alternate_links.html", takes_context=True)
+def alternate_links(context):
+    """`<link rel="alternate">`s the domain apps offer for the page, through the hook
+    `portal_alternate_links` (a function of page and request returning dicts with type,
+    href and title; e.g. the network's ActivityPub actor on the workshop directory)."""
+    page, request = context.get("page"), context.get("request")
+    links = []
+    if isinstance(page, Page) and request is not None:
+        for hook in hooks.get_hooks("portal_alternate_links"):
+            links += hook(page, request)
+    return {"links": links}
 
 
 @register.inclusion_tag("components/language_switcher.html", takes_context=True)

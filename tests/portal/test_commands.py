@@ -65,8 +65,8 @@ def test_demo_content_builds_a_bilingual_site(demo):
     german_pages = Page.objects.filter(depth__gte=2, locale__language_code="de")
     # home, about, imprint, privacy, accessibility, easy language, sign language, three
     # directories and the library, three labs, 15 actors, a workshop series with four parts
-    # and two single workshops, nine materials
-    assert german_pages.count() == 45
+    # and two single workshops, nine materials, the network page
+    assert german_pages.count() == 46
     for page in german_pages:
         assert page.get_translation(english).live, page
     assert german_pages.get(slug="ueber-das-projekt").get_translation(english).title == (
@@ -86,7 +86,7 @@ def test_demo_content_is_idempotent(demo):
     before, revisions_before = page_count(), revisions()
     output = run("load_demo_content", "--single-site")
     assert "already complete" in output
-    assert page_count() == before == 90
+    assert page_count() == before == 92
     assert revisions() == revisions_before
 
 
@@ -100,13 +100,13 @@ def test_demo_loader_refuses_a_database_with_other_content(portal):
 def test_demo_loader_adds_content_with_force(portal):
     portal["de"].add_child(instance=ContentPageFactory.build(title="Unser Amt", slug="amt"))
     run("load_demo_content", "--force", "--single-site")
-    assert page_count() == 21 + 70
+    assert page_count() == 21 + 72
 
 
 def test_demo_loader_reruns_on_a_demo_database_with_the_users_edits(demo):
     demo["de"].add_child(instance=ContentPageFactory.build(title="Mein Test", slug="mein-test"))
     assert "already complete" in run("load_demo_content", "--single-site")
-    assert page_count() == 91
+    assert page_count() == 93
 
 
 def test_demo_loader_prints_an_admin_login_that_works(client, portal):
@@ -128,9 +128,9 @@ def test_the_demo_serves_a_second_municipality_once(client, demo):
     german = Page.objects.filter(depth__gte=2, locale__language_code="de")
     own = german.filter(path__startswith=site.root_page.path)
     # home, imprint, privacy, accessibility, easy and sign language, three directories and
-    # the library, one lab, two actors, one workshop, one material
-    assert own.count() == 15
-    assert german.count() == 45 + 15
+    # the library, one lab, two actors, one workshop, one material, the network page
+    assert own.count() == 16
+    assert german.count() == 46 + 16
     english = Locale.objects.get(language_code="en")
     assert all(page.get_translation(english).live for page in own)
     home = client.get("/de/", HTTP_HOST="lindental.localhost")

@@ -17,7 +17,7 @@ from portal.models import SchedulerState
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 DAILY = run_scheduler.DAILY
-MINUTE = run_scheduler.EVERY_MINUTE
+MINUTE = run_scheduler.minute_jobs()  # publish_scheduled and the apps' (hook portal_minute_jobs)
 
 
 def at(day, hour, minute=0):

@@ -24,6 +24,7 @@ from home.models import (
 )
 from labs.models import ActorIndexPage, ActorPage, LabIndexPage, LabPage
 from library.models import LibraryPage, MaterialPage
+from network.models import NetworkPage
 from tests.helpers import public_page_types
 
 FUZZ = settings(
@@ -53,6 +54,8 @@ PARAMETERS = [
     "next",
     "format[]",
     "page\x00",
+    "source",
+    "resource",
 ]
 
 HOSTILE_VALUES = [
@@ -145,9 +148,20 @@ def endpoints(demo):
             library,
             f"{library}phases/",
             first_url(MaterialPage, language),
+            first_url(NetworkPage, language),
+            f"{first_url(NetworkPage, language)}?source=1&month=2026-13",
             "/de/suche/" if language == "de" else "/en/search/",
             "/de/suche/suggestions/" if language == "de" else "/en/search/suggestions/",
         ]
+    # the network's ActivityPub and WebFinger addresses (no language prefix)
+    urls += [
+        "/.well-known/webfinger",
+        "/ap/actor",
+        "/ap/actor/outbox",
+        "/ap/actor/followers",
+        "/ap/instance",
+        "/ap/events/00000000-0000-0000-0000-000000000000",
+    ]
     return urls
 
 

@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
+from wagtail import hooks
 
 from portal.models import SchedulerState
 
@@ -36,6 +37,15 @@ DAILY = [
     "purge_search_terms",
     "send_review_reminders",
 ]
+
+
+def minute_jobs() -> list[str]:
+    """publish_scheduled and what the domain apps add with the hook `portal_minute_jobs`
+    (a function returning command names, e.g. the network's deliveries)."""
+    jobs = list(EVERY_MINUTE)
+    for hook in hooks.get_hooks("portal_minute_jobs"):
+        jobs += [job for job in hook() if job not in jobs]
+    return jobs
 
 
 def daily_slot(now: datetime.datetime, daily_time: datetime.time) -> datetime.date:
@@ -93,7 +103,7 @@ class Command(BaseCommand):
         self.echo = once  # a person or cron runs it: the jobs' output on stdout as well
         if once:
             self.beat()
-            for job in EVERY_MINUTE + DAILY:
+            for job in minute_jobs() + DAILY:
                 self.run_job(job)
             return
         self.stopping = False
@@ -109,7 +119,7 @@ class Command(BaseCommand):
         """One loop: heartbeat, the minute jobs, and the daily jobs when due. Survives
         anything a job or the database does."""
         self.beat()
-        for job in EVERY_MINUTE:
+        for job in minute_jobs():
             self.run_job(job)
         try:
             self.run_daily_jobs_if_due(now)
