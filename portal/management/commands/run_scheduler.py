@@ -40,8 +40,9 @@ DAILY = [
 
 
 def minute_jobs() -> list[str]:
-    """publish_scheduled and what the domain apps add with the hook `portal_minute_jobs`
-    (a function returning command names, e.g. the network's deliveries)."""
+    """publish_scheduled, purge_cdn and what the domain apps add with the hook
+    `portal_minute_jobs` (a function returning command names, e.g. the network's
+    deliveries)."""
     jobs = list(EVERY_MINUTE)
     for hook in hooks.get_hooks("portal_minute_jobs"):
         jobs += [job for job in hook() if job not in jobs]
