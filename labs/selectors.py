@@ -88,20 +88,40 @@ def annotate_lab_cards(labs):
     return labs
 
 
+def phase_facet() -> Facet:
+    """The lab phases as a directory filter (labs; the library's materials by phase)."""
+    return Facet(
+        name="phase",
+        label=_("Phase"),
+        options=[Option(str(phase.value), phase.label) for phase in Phase],
+        apply=lambda queryset, value: queryset.in_phase(int(value)),
+        count_by="phase",
+    )
+
+
+def topic_facet(topics) -> Facet:
+    """The topics (a queryset: those the listed pages link) as a directory filter. Pages
+    link the German topics, whose slugs are the filter values; the names are shown in the
+    visitor's language."""
+    topics = list(topics.distinct().order_by("pk"))
+    names = [topic.name for topic in localized_topics(topics)]
+    return Facet(
+        name="topic",
+        label=_("Topic"),
+        options=sorted(
+            (Option(topic.slug, name) for topic, name in zip(topics, names, strict=True)),
+            key=lambda option: sort_key(option.label),
+        ),
+        apply=lambda queryset, value: queryset.with_topic(value),
+        count_by="topics__slug",
+    )
+
+
 def lab_directory(index, request) -> dict:
     labs = LabPage.objects.live().public().child_of(index)
     cities = labs.order_by("city").values_list("city", flat=True).distinct()
-    # Labs link the German topics (their slugs are the filter values); show translated names.
-    topics = list(Topic.objects.filter(labs__in=labs).distinct().order_by("pk"))
-    topic_names = [topic.name for topic in localized_topics(topics)]
     facets = [
-        Facet(
-            name="phase",
-            label=_("Phase"),
-            options=[Option(str(phase.value), phase.label) for phase in Phase],
-            apply=lambda queryset, value: queryset.in_phase(int(value)),
-            count_by="phase",
-        ),
+        phase_facet(),
         Facet(
             name="city",
             label=_("City"),
@@ -109,16 +129,7 @@ def lab_directory(index, request) -> dict:
             apply=lambda queryset, value: queryset.in_city(value),
             count_by="city",
         ),
-        Facet(
-            name="topic",
-            label=_("Topic"),
-            options=sorted(
-                (Option(topic.slug, name) for topic, name in zip(topics, topic_names, strict=True)),
-                key=lambda option: sort_key(option.label),
-            ),
-            apply=lambda queryset, value: queryset.with_topic(value),
-            count_by="topics__slug",
-        ),
+        topic_facet(Topic.objects.filter(labs__in=labs)),
     ]
     directory = DirectoryFilter(facets, request.GET)
     directory.count_options(labs)

@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import EventPage
 from labs.models import LabPage, Phase, Sector, Topic
-from labs.selectors import localized_topics
+from labs.selectors import localized_topics, phase_facet, topic_facet
 from portal.delivery.http import absolute_url
 from portal.documents import downloads
 from portal.documents import structured_data as download_data
 from portal.filters import DirectoryFilter, Facet, Option, paginate
-from portal.models import sort_key
 from portal.translation import localize
 
 from .models import MaterialPage, MaterialType
@@ -47,17 +46,8 @@ def count_per_audience(queryset) -> dict:
 
 def library_directory(library, request) -> dict:
     materials = MaterialPage.objects.live().public().child_of(library)
-    # Materials link the German topics (their slugs are the filter values); show translated names.
-    topics = list(Topic.objects.filter(materials__in=materials).distinct().order_by("pk"))
-    topic_names = [topic.name for topic in localized_topics(topics)]
     facets = [
-        Facet(
-            name="phase",
-            label=_("Phase"),
-            options=[Option(str(phase.value), phase.label) for phase in Phase],
-            apply=lambda queryset, value: queryset.in_phase(int(value)),
-            count_by="phase",
-        ),
+        phase_facet(),
         Facet(
             name="type",
             label=_("Type"),
@@ -65,16 +55,7 @@ def library_directory(library, request) -> dict:
             apply=lambda queryset, value: queryset.of_type(value),
             count_by="material_type",
         ),
-        Facet(
-            name="topic",
-            label=_("Topic"),
-            options=sorted(
-                (Option(topic.slug, name) for topic, name in zip(topics, topic_names, strict=True)),
-                key=lambda option: sort_key(option.label),
-            ),
-            apply=lambda queryset, value: queryset.with_topic(value),
-            count_by="topics__slug",
-        ),
+        topic_facet(Topic.objects.filter(materials__in=materials)),
         Facet(
             name="audience",
             label=_("Audience"),
