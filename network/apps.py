@@ -13,8 +13,11 @@ class NetworkConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from events.models import EventPage, Venue
+        from portal.delivery.cache import invalidate_on_change
 
         from . import delivery
+
+        invalidate_on_change("network.NetworkSettings")  # the account name, on the actor
 
         page_published.connect(
             delivery.workshop_published, sender=EventPage, dispatch_uid="network-published"
@@ -27,3 +30,19 @@ class NetworkConfig(AppConfig):
         from .models import Source
 
         post_delete.connect(delivery.source_removed, sender=Source, dispatch_uid="network-unfollow")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                source_changed, sender=Source, dispatch_uid=f"network-source-page-{signal!r}"
+            )
+
+
+def source_changed(sender, instance, update_fields=None, **kwargs):
+    """An editor renamed, disabled or removed a source: the Network page (not the whole
+    site; what fetching writes refreshes nothing by itself)."""
+    from portal.delivery.cache import invalidate_listings_of
+
+    from .models import NetworkItem
+
+    if update_fields and set(update_fields) <= set(instance.BOOKKEEPING):
+        return
+    invalidate_listings_of(NetworkItem, instance.site_id)

@@ -224,6 +224,17 @@ class SourceKind(models.TextChoices):
 class Source(models.Model):
     """Where a site reads other labs' workshops for its Network page."""
 
+    # what fetching writes, as opposed to what editors change (portal.delivery.cache: only
+    # their changes refresh the Network page at once; fetched items refresh it themselves)
+    BOOKKEEPING = (
+        "last_attempt_at",
+        "last_success_at",
+        "last_error",
+        "etag",
+        "last_modified",
+        "follow_accepted",
+    )
+
     site = site_field(null=False, blank=False)
     name = models.CharField(_("name"), max_length=200, help_text=_("e.g. KoSI-Lab Lindental"))
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)

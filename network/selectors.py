@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from portal.delivery.dependencies import model_tag, record
 from portal.filters import paginate
 from portal.sites import site_id_of_page
 
@@ -17,6 +18,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def network_listing(page, request) -> dict:
+    record(model_tag(NetworkItem))  # a fetch refreshes the page (portal.delivery.cache)
     site_id = site_id_of_page(page)
     sources = list(Source.objects.filter(site_id=site_id, enabled=True).order_by("name"))
     items = NetworkItem.objects.listed().filter(source__site_id=site_id).upcoming()

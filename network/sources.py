@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from portal.delivery.cache import invalidate_listings_of
+
 from . import activities, remote
 from .delivery import enqueue
 from .fetch import FetchError, request
@@ -94,6 +96,7 @@ def store(source: Source, items: list[dict], *, complete: bool = True) -> int:
         if complete:
             gone = [row.pk for key, row in existing.items() if key not in seen]
             NetworkItem.objects.filter(pk__in=gone, removed_at__isnull=True).update(removed_at=now)
+        invalidate_listings_of(NetworkItem, source.site_id)  # the Network page shows them
     return len(seen)
 
 
@@ -126,7 +129,7 @@ def fetch(source: Source) -> str:
         return f"failed: {error}"
     source.last_error = ""
     source.last_success_at = timezone.now()
-    source.save()
+    source.save(update_fields=Source.BOOKKEEPING)
     return outcome
 
 
@@ -341,6 +344,7 @@ def receive_activity(activity: dict, actor: str, site) -> None:
             NetworkItem.objects.filter(source=source, uid=object_id).update(
                 removed_at=timezone.now()
             )
+            invalidate_listings_of(NetworkItem, source.site_id)
 
 
 def due_sources(now=None):

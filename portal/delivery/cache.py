@@ -291,8 +291,17 @@ def invalidate_tags(tags) -> None:
 def invalidate_seats(row, translation_key) -> None:
     """Seats of a workshop changed (a registration of `row`'s site confirmed, cancelled or
     promoted): only what shows them, where tags are kept; else the site's pages."""
-    tags = {dependencies.seats_tag(translation_key)}
-    site_id = site_id_of(row)
+    invalidate_tags_or_site({dependencies.seats_tag(translation_key)}, site_id_of(row))
+
+
+def invalidate_listings_of(model, site_id: int | None) -> None:
+    """Rows of `model` changed where no signal reaches each one (a fetch, a bulk update):
+    the responses that recorded the model's tag where tags are kept; else the site's
+    pages."""
+    invalidate_tags_or_site({dependencies.model_tag(model)}, site_id)
+
+
+def invalidate_tags_or_site(tags, site_id: int | None) -> None:
     if dependencies.tag_store() is None:
         raise_version(site_id)
     invalidate_dependents(lambda: tags, site_id)

@@ -244,3 +244,27 @@ def test_other_portals_workshops_are_never_in_the_own_directory_feed_or_api(
         "/api/v1/workshops",
     ]:
         assert "Fremde Werkstatt" not in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("cache", ["local memory", "redis"])
+def test_a_fetch_refreshes_the_cached_network_page(
+    client, site, network_page, remote_server, settings, cache, request
+):
+    if cache == "redis":
+        request.applymarker(pytest.mark.redis)
+        request.getfixturevalue("redis_cache")
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    source = ics_source(site, remote_server, calendar(vevent("a@x", "Erste Werkstatt", SOON)))
+    call_command("network_fetch", stdout=None)
+    client.get(network_page.url)
+    cached = client.get(network_page.url)
+    assert cached["X-Cache"] == "HIT" and "Erste Werkstatt" in cached.content.decode()
+    remote_server.documents["/feed.ics"] = (
+        200,
+        {"Content-Type": "text/calendar"},
+        calendar(vevent("b@x", "Neue Werkstatt", SOON)),
+    )
+    Source.objects.filter(pk=source.pk).update(etag="", last_modified="", last_attempt_at=None)
+    call_command("network_fetch", stdout=None)
+    fresh = client.get(network_page.url).content.decode()
+    assert "Neue Werkstatt" in fresh and "Erste Werkstatt" not in fresh
