@@ -227,6 +227,7 @@ class Source(models.Model):
     # what fetching writes, as opposed to what editors change (portal.delivery.cache: only
     # their changes refresh the Network page at once; fetched items refresh it themselves)
     BOOKKEEPING = (
+        "actor_uri",
         "last_attempt_at",
         "last_success_at",
         "last_error",
