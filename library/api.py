@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import EventPage
+from labs.api import TopicItem
 from labs.models import LabPage, Phase, Sector, Topic
 from portal.api import (
     CommonParameters,
@@ -39,11 +40,6 @@ class MaterialParameters(CommonParameters):
     audience = serializers.ChoiceField(
         choices=Sector.values, required=False, help_text=_("One of the five sectors.")
     )
-
-
-class TopicItem(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
 
 
 class MaterialLicence(serializers.Serializer):

@@ -611,6 +611,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # one name for the five sectors, whether an actor's sector or a material's audience
+    "ENUM_NAME_OVERRIDES": {"SectorEnum": "labs.models.Sector.values"},
     "DEFAULT_GENERATOR_CLASS": "portal.api.OpenDataSchemaGenerator",
 }
