@@ -4,6 +4,7 @@ every workshop at the same instant, in summer, in winter and on the night the cl
 change."""
 
 import datetime
+import zoneinfo
 
 import icalendar
 import ics
@@ -23,32 +24,39 @@ def local(*args):
     return datetime.datetime(*args, tzinfo=timezone.get_current_timezone())
 
 
-# summer, winter, and 03:00 on the night in spring when 02:00 becomes 03:00
+# summer, winter, 03:00 on the night in spring when 02:00 becomes 03:00, and 01:30 on the
+# night in autumn when 03:00 becomes 02:00 again (three hours on, the clock says 03:30)
 STARTS = [
     local(2026, 10, 22, 10),
+    local(2026, 10, 25, 1, 30),
     local(2027, 1, 20, 10),
     local(2027, 3, 28, 3),
     local(2027, 5, 24, 10),
 ]
 
 
-def instants(content: bytes) -> dict[str, list[datetime.datetime]]:
+def in_utc(moment):
+    return moment.astimezone(UTC) if isinstance(moment, datetime.datetime) else moment
+
+
+def instants(content: bytes, what: str = "start") -> dict[str, list]:
+    """Each parser's starts (or ends) of the file's events, in UTC (dates stay dates)."""
     text = content.decode()
+    ical_name, vobject_name, ics_name = {
+        "start": ("dtstart", "dtstart", "begin"),
+        "end": ("dtend", "dtend", "end"),
+    }[what]
     by_parser = {
         "icalendar": [
-            event.decoded("dtstart")
+            event.decoded(ical_name)
             for event in icalendar.Calendar.from_ical(content).walk("VEVENT")
         ],
-        "vobject": [event.dtstart.value for event in vobject.readOne(text).vevent_list],
-        "ics.py": [event.begin.datetime for event in ics.Calendar(text).events],
+        "vobject": [
+            getattr(event, vobject_name).value for event in vobject.readOne(text).vevent_list
+        ],
+        "ics.py": [getattr(event, ics_name).datetime for event in ics.Calendar(text).events],
     }
-    return {
-        parser: sorted(
-            moment.astimezone(UTC) if isinstance(moment, datetime.datetime) else moment
-            for moment in moments
-        )
-        for parser, moments in by_parser.items()
-    }
+    return {parser: sorted(map(in_utc, moments)) for parser, moments in by_parser.items()}
 
 
 @pytest.fixture
@@ -63,6 +71,61 @@ def dated_workshops(demo):
             end=start + datetime.timedelta(hours=3),
         )
     return series
+
+
+# Zones north and south of the equator, one that gave summer time up (São Paulo, 2019), one
+# whose rule changed (New York, 2007), one with none (Kolkata) and one half an hour off
+# (Adelaide): the VTIMEZONE is made from the zone database, not written for Berlin.
+ZONES = [
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Australia/Adelaide",
+    "Asia/Kolkata",
+]
+
+
+def moments_around_the_changes(zone_name: str) -> list[datetime.datetime]:
+    """Instants half an hour before and after each change of the zone's UTC offset in 2006,
+    2007, 2018 and 2027, and one in the middle of each of those years."""
+    from events.feeds import transitions
+
+    zone = zoneinfo.ZoneInfo(zone_name)
+    found = []
+    for year in (2006, 2007, 2018, 2027):
+        found.append(datetime.datetime(year, 7, 1, 9, tzinfo=UTC))
+        for change in transitions(zone, year):
+            moment = (change["at"] - change["from"]).replace(tzinfo=UTC)  # the change in UTC
+            found += [
+                moment - datetime.timedelta(minutes=30),
+                moment + datetime.timedelta(minutes=30),
+            ]
+    return found
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_any_portal_time_zone_is_read_alike_by_the_three_parsers(client, demo, settings, zone_name):
+    settings.TIME_ZONE = zone_name
+    series = EventSeriesPageFactory(title=f"Zeitzone {zone_name}")
+    moments = moments_around_the_changes(zone_name)
+    for number, start in enumerate(moments, start=1):
+        EventPageFactory(
+            parent=series,
+            title=f"{number}. Teil",
+            part_number=number,
+            start=start,
+            end=start + datetime.timedelta(hours=1, minutes=15),
+        )
+    content = client.get(f"{series.url}calendar/").content
+    text = content.decode()
+    assert f"TZID={zone_name}:" in text and "RDATE" not in text
+    expected = sorted(moments)
+    for parser, starts in instants(content).items():
+        assert starts == expected, (zone_name, parser)
+    ends = sorted(moment + datetime.timedelta(hours=1, minutes=15) for moment in moments)
+    for parser, found in instants(content, "end").items():
+        assert found == ends, (zone_name, parser)
 
 
 def calendar_urls():
@@ -81,10 +144,14 @@ def test_every_calendar_puts_every_workshop_at_the_same_instant_in_three_parsers
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        found = instants(response.content)
-        assert found["icalendar"] == found["vobject"] == found["ics.py"], url
-    own = instants(client.get(f"{dated_workshops.url}calendar/").content)
-    assert own["vobject"] == sorted(start.astimezone(UTC) for start in STARTS)
+        for what in ("start", "end"):
+            found = instants(response.content, what)
+            assert found["icalendar"] == found["vobject"] == found["ics.py"], (url, what)
+    own = client.get(f"{dated_workshops.url}calendar/").content
+    assert instants(own)["vobject"] == sorted(start.astimezone(UTC) for start in STARTS)
+    assert instants(own, "end")["ics.py"] == sorted(
+        (start + datetime.timedelta(hours=3)).astimezone(UTC) for start in STARTS
+    )
 
 
 def test_the_time_zone_is_written_as_calendars_do_with_yearly_rules(client, dated_workshops):
