@@ -203,3 +203,41 @@ def test_a_change_calendars_show_raises_the_sequence_and_other_edits_do_not(clie
     english = translated(event, {event.title: "Workshop sequence"})
     english.save_revision().publish()
     assert int(calendar_entry(client, english)["SEQUENCE"]) == 3
+
+
+def test_a_change_published_language_by_language_raises_the_sequence_for_each(client, demo):
+    """One UID for both languages' files, and the English page keeps the old time until its
+    translation is updated. So a moved workshop raises SEQUENCE when the German page is
+    published and again when the English one is: a client subscribed to the English file
+    saw the old time with the first raise, and applies the new time only because it rises
+    once more."""
+    event = EventPageFactory(
+        title="Werkstatt Sprachen",
+        venue=VenueFactory(name="Rathaus"),
+        start=local(2027, 2, 10, 10),
+        end=local(2027, 2, 10, 13),
+    )
+    event.save_revision().publish()
+    english = translated(event, {event.title: "Workshop languages"})
+    english.save_revision().publish()
+    assert int(calendar_entry(client, english)["SEQUENCE"]) == 0
+
+    old_start = english.start
+    event.start += datetime.timedelta(hours=2)
+    event.end += datetime.timedelta(hours=2)
+    event.save_revision().publish()
+    german_entry = calendar_entry(client, event)
+    assert (int(german_entry["SEQUENCE"]), german_entry.decoded("DTSTART")) == (1, event.start)
+    english_entry = calendar_entry(client, english)
+    assert (int(english_entry["SEQUENCE"]), english_entry.decoded("DTSTART")) == (1, old_start)
+
+    english.start, english.end = event.start, event.end  # the translation brought up to date
+    english.save_revision().publish()
+    english_entry = calendar_entry(client, english)
+    assert (int(english_entry["SEQUENCE"]), english_entry.decoded("DTSTART")) == (2, event.start)
+    # the German file never goes lower than the English one for the same UID
+    assert int(calendar_entry(client, event)["SEQUENCE"]) == 2
+    # an edit that changes nothing calendars show, in either language, raises nothing
+    english.target_audience = "Administration and civil society"
+    english.save_revision().publish()
+    assert int(calendar_entry(client, english)["SEQUENCE"]) == 2
