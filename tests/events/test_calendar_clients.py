@@ -39,6 +39,16 @@ def in_utc(moment):
     return moment.astimezone(UTC) if isinstance(moment, datetime.datetime) else moment
 
 
+def in_order(moments) -> list:
+    """Days (all-day events) first, then instants, each in order."""
+    return sorted(moments, key=lambda moment: (isinstance(moment, datetime.datetime), moment))
+
+
+def ics_py_moment(event, name: str):
+    moment = getattr(event, name)
+    return moment.date() if event.all_day else moment.datetime
+
+
 def instants(content: bytes, what: str = "start") -> dict[str, list]:
     """Each parser's starts (or ends) of the file's events, in UTC (dates stay dates)."""
     text = content.decode()
@@ -54,9 +64,9 @@ def instants(content: bytes, what: str = "start") -> dict[str, list]:
         "vobject": [
             getattr(event, vobject_name).value for event in vobject.readOne(text).vevent_list
         ],
-        "ics.py": [getattr(event, ics_name).datetime for event in ics.Calendar(text).events],
+        "ics.py": [ics_py_moment(event, ics_name) for event in ics.Calendar(text).events],
     }
-    return {parser: sorted(map(in_utc, moments)) for parser, moments in by_parser.items()}
+    return {parser: in_order(map(in_utc, moments)) for parser, moments in by_parser.items()}
 
 
 @pytest.fixture
@@ -70,6 +80,15 @@ def dated_workshops(demo):
             start=start,
             end=start + datetime.timedelta(hours=3),
         )
+    # a day of action on the day the clocks go forward (23 hours): a date in every program
+    EventPageFactory(
+        parent=series,
+        title="Aktionstag",
+        part_number=len(STARTS) + 1,
+        all_day=True,
+        start=local(2027, 3, 28, 0),
+        end=local(2027, 3, 28, 23),
+    )
     return series
 
 
@@ -148,10 +167,13 @@ def test_every_calendar_puts_every_workshop_at_the_same_instant_in_three_parsers
             found = instants(response.content, what)
             assert found["icalendar"] == found["vobject"] == found["ics.py"], (url, what)
     own = client.get(f"{dated_workshops.url}calendar/").content
-    assert instants(own)["vobject"] == sorted(start.astimezone(UTC) for start in STARTS)
-    assert instants(own, "end")["ics.py"] == sorted(
-        (start + datetime.timedelta(hours=3)).astimezone(UTC) for start in STARTS
-    )
+    day = datetime.date(2027, 3, 28)
+    assert instants(own)["vobject"] == [day, *sorted(start.astimezone(UTC) for start in STARTS)]
+    assert instants(own, "end")["ics.py"] == [
+        day + datetime.timedelta(days=1),
+        *sorted((start + datetime.timedelta(hours=3)).astimezone(UTC) for start in STARTS),
+    ]
+    assert "DTSTART;VALUE=DATE:20270328" in own.decode()
 
 
 def test_the_time_zone_is_written_as_calendars_do_with_yearly_rules(client, dated_workshops):
