@@ -32,9 +32,8 @@ What the comments call
   chrome are kept under it, so every page and view reads it.
 - chrome: the cache version, the page's translations (language switcher, hreflang) and the
   ancestors for the breadcrumbs (3; header, menu and footer are cached).
-- public: `PageQuerySet.public()` of a page type costs no query (the private sections are
-  request facts); where a comment still names it, Wagtail's plain `Page` queryset reads the
-  view restrictions.
+- public: `.public()` of a page type's queryset or of `all_pages()` costs no query (the private
+  sections are request facts), so the comments leave it out.
 - localized: pages or topics in the visitor's language by translation key (one query per list).
 """
 
@@ -639,26 +638,26 @@ BUDGETS = [
     Budget("documented workshop page", "/de/werkstaetten/vergangen-0/", 18,
            "as the past workshop page without a speaker (22); its files (documents, "
            "restrictions); the materials used"),
-    Budget("search", "/de/suche/?q=Testlabor", 10,
+    Budget("search", "/de/suche/?q=Testlabor", 9,
            "cache version; the query's hit count (query, daily hits, update); the result "
            "page (ids and types, then one query per page type on it: labs only here); "
-           "the site's promotions, their pages' locale and public; the home page's "
+           "the site's promotions, their pages' locale; the home page's "
            "translations. The full-text search itself is shared until the next change (the "
            "warm request ran it)"),
-    Budget("search en by type", "/en/search/?q=Test+lab&type=lab", 7,
+    Budget("search en by type", "/en/search/?q=Test+lab&type=lab", 6,
            "as German without the hit count (a filtered search counts no hit)"),
-    Budget("search by type", "/de/suche/?q=Test&type=workshop", 7,
+    Budget("search by type", "/de/suche/?q=Test&type=workshop", 6,
            "as the search without the hit count (a filtered search counts no hit)"),
-    Budget("search without results", "/de/suche/?q=Quokka", 15,
-           "cache version; hit count (3); the site's promotions, locale and public; the "
-           "directories to look in instead (locale, public, the pages, one query per page type: "
+    Budget("search without results", "/de/suche/?q=Quokka", 13,
+           "cache version; hit count (3); the site's promotions, locale; the "
+           "directories to look in instead (locale, the pages, one query per page type: "
            "4); the home page's translations"),
     Budget("search form", "/de/suche/", 2, "cache version, the home page's translations"),
-    Budget("search suggestions", "/de/suche/vorschlaege/?q=Tes", 6,
-           "cache version (suggestions come from the site's pages only), locale, public, the "
+    Budget("search suggestions", "/de/suche/vorschlaege/?q=Tes", 5,
+           "cache version (suggestions come from the site's pages only), locale, the "
            "prefix search in a savepoint (3)"),
-    Budget("sitemap", "/sitemap.xml", 5,
-           "cache version, the home pages in all languages, public, the count and the pages"),
+    Budget("sitemap", "/sitemap.xml", 4,
+           "cache version, the home pages in all languages, the count and the pages"),
     Budget("robots.txt", "/robots.txt", 1, "cache version"),
     Budget("liveness", "/health/live", 0, "none: the process answers"),
     Budget("readiness", "/health/ready", 2, "SELECT 1, the applied migrations"),
