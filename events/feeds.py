@@ -1,9 +1,11 @@
 """Calendars (.ics, with the icalendar library) and the Atom feed of upcoming workshops."""
 
+import collections
 import datetime
 import functools
 import hashlib
 import json
+import re
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -285,16 +287,66 @@ def build_calendar(events, name: str, host: str, url_of, site=None) -> bytes:
         [event.translation_key for event in events], field_name="event_key"
     )
     organisers = organisers_of(events, site)
+    stamp = b"DTSTAMP:" + icalendar.vDatetime(timezone.now()).to_ical() + b"\r\n"
+    vevents = []
     for event in events:
         entry = entries.get(event.translation_key)
-        component = ical_event(event, host, url_of(event), entry, organisers.get(event.pk))
-        calendar.add_component(component)
+        vevents.append(
+            kept_vevent(event, host, url_of(event), entry, organisers.get(event.pk), stamp)
+        )
         if not event.all_day:
             years |= {timezone.localtime(event.start).year, timezone.localtime(event.end).year}
     if years:
         zone = timezone.get_current_timezone_name()
         calendar.add_component(vtimezone(zone, min(years), max(years)))
-    return calendar.to_ical()
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return b"".join([head, *vevents, b"END:VCALENDAR", end])
+
+
+# Writing one event with icalendar costs about a millisecond and a half; a calendar of every
+# workshop holds thousands, and every publish makes it stale. An event's lines depend only
+# on what `vevent_key` lists, so each process keeps them (DTSTAMP, the file's own time, is
+# put in on the way out) and a calendar rebuilt after a change writes only what changed.
+VEVENTS_KEPT = 10_000
+_vevents: collections.OrderedDict = collections.OrderedDict()
+DTSTAMP_LINE = re.compile(rb"DTSTAMP:[0-9TZ]+\r\n")
+
+
+def vevent_key(event, host: str, url: str, entry, organiser) -> tuple:
+    place = getattr(event, "place", None)
+    series = getattr(event, "series", None)
+    return (
+        translation.get_language(),
+        host,
+        url,
+        event.translation_key,
+        event.title,
+        event.teaser,
+        event.start,
+        event.end,
+        event.all_day,
+        event.event_format,
+        event.status,
+        event.last_published_at,
+        series.title if series else None,
+        tuple(location_lines(event)),
+        (place.latitude, place.longitude) if place is not None else None,
+        organiser,
+        (entry.sequence, entry.changed_at) if entry else None,
+    )
+
+
+def kept_vevent(event, host: str, url: str, entry, organiser, stamp: bytes) -> bytes:
+    key = vevent_key(event, host, url, entry, organiser)
+    lines = _vevents.get(key)
+    if lines is None:
+        lines = ical_event(event, host, url, entry, organiser).to_ical()
+        _vevents[key] = lines
+        if len(_vevents) > VEVENTS_KEPT:
+            _vevents.popitem(last=False)
+    else:
+        _vevents.move_to_end(key)
+    return DTSTAMP_LINE.sub(lambda _match: stamp, lines, count=1)
 
 
 def with_series(events) -> list:
