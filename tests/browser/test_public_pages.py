@@ -256,3 +256,23 @@ def test_the_main_navigation_works_by_keyboard_without_javascript_on_a_phone(dem
         pytest.fail("the main navigation cannot be reached with the Tab key")
     browser.page.keyboard.press("Enter")
     browser.page.wait_for_url(f"**{target}")
+
+
+def test_a_workshop_prints_its_date_place_and_agenda_without_navigation(demo, visit):
+    event = (
+        EventPage.objects.live()
+        .filter(locale__language_code="de", agenda_items__isnull=False, venue__isnull=False)
+        .distinct()
+        .first()
+    )
+    browser = visit()
+    browser.goto(event.relative_url(Site.objects.get(is_default_site=True)))
+    browser.page.emulate_media(media="print")
+    page = browser.page
+    for on_paper in ["h1", ".event__facts time", ".event__facts address", "table.agenda"]:
+        assert page.locator(on_paper).first.is_visible(), on_paper
+    for left_out in [".main-nav", ".search-form--header", ".breadcrumbs", ".site-footer"]:
+        assert not page.locator(left_out).first.is_visible(), left_out
+    if page.locator(".registration").count():
+        assert not page.locator(".registration").first.is_visible()
+    browser.page.pdf(path=str(SCREENSHOTS / "workshop-print-de.pdf"))
