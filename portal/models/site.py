@@ -61,6 +61,11 @@ class SocialLinkBlock(blocks.StructBlock):
         label = _("Social link")
 
 
+# The form of /theme.css (portal/templates/portal/theme.css): raise it when that template
+# changes, so browsers and CDNs holding the old one for a year fetch the new one.
+THEME_FORMAT = "kern-1"
+
+
 @register_setting(icon="cog")
 class PortalSettings(BaseSiteSetting):
     """Branding, contact and legal links; language-dependent texts live in "Site texts"."""
@@ -204,8 +209,9 @@ class PortalSettings(BaseSiteSetting):
 
     @property
     def theme_version(self) -> str:
-        """Changes whenever the generated stylesheet changes, so it can be cached forever."""
-        return hashlib.sha256(self.primary_colour.encode()).hexdigest()[:12]
+        """Changes whenever the generated stylesheet changes, so it can be cached forever:
+        with the colour, and with the stylesheet's form (THEME_FORMAT)."""
+        return hashlib.sha256(f"{THEME_FORMAT} {self.primary_colour}".encode()).hexdigest()[:12]
 
 
 def site_field(**options):
