@@ -31,8 +31,9 @@ bench/results/ (git-ignored), and exits with 1 when a check fails:
 
 - errors only while the database is down: no request, probe or registration failed or
   went unanswered outside that outage (or more than GRACE seconds after it); while Redis
-  is down every page is served (uncached) and only /health/ready says 503;
-- /health/ready answered 503 naming the service while it was down, and 200 otherwise;
+  is down every page is served (uncached) and /health/ready stays 200;
+- /health/ready answered 503 naming the database as failed while PostgreSQL was down, 200
+  naming Redis as degraded while Redis was down, and 200 otherwise;
 - the site serves again within RECOVERY_LIMIT seconds of the database accepting
   connections (first /health/ready 200, first form page 200), and the page cache within
   that time of Redis answering (first page served from it);
@@ -304,9 +305,10 @@ class Load:
     def probe(self, kind: str, path: str, interval: float):
         while not self.stopping.is_set():
             answer, body = fetch(self.port, path, kind, self.clock)
-            if kind == READINESS_PROBE and answer.status == 503:
-                failed = json.loads(body).get("failed", [])
-                answer = dataclasses.replace(answer, detail=",".join(failed))
+            if kind == READINESS_PROBE and answer.status in (200, 503):
+                named = json.loads(body)
+                unwell = named.get("failed", []) + named.get("degraded", [])
+                answer = dataclasses.replace(answer, detail=",".join(unwell))
             elif kind == CHANGED_PROBE and answer.ok:
                 new = self.changed["new_title"].encode() in body
                 answer = dataclasses.replace(answer, detail="new" if new else "old")

@@ -55,7 +55,9 @@ class Outage:
     service: str  # "PostgreSQL", "Redis"
     readiness_check: str  # what /health/ready names meanwhile: "database", "redis"
     # Whether visitors may see errors meanwhile. Without the database most pages cannot be
-    # made; without Redis every page is still served, uncached (docs/scaling.md).
+    # made, and /health/ready answers 503 naming it as failed; without Redis every page is
+    # still served, uncached (docs/scaling.md), and /health/ready answers 200 naming it as
+    # degraded (docs/operations.md: a 503 would take every instance out at once).
     visitors_see_errors: bool
     expected_log_errors: str  # a regular expression: the errors the outage explains
     start: float = 0.0
@@ -65,11 +67,18 @@ class Outage:
         """Whether a request from `started` to `ended` met the outage (or its grace)."""
         return started <= self.end + GRACE and ended >= self.start
 
+    @property
+    def readiness_status(self) -> int:
+        """What /health/ready answers meanwhile: 503 (failed) when visitors may see errors,
+        200 (degraded) when the site serves without the service."""
+        return 503 if self.visitors_see_errors else 200
+
     def named_by(self, answer: Answer) -> bool:
-        """Whether `answer` is a readiness probe's 503 naming this service's check."""
+        """Whether `answer` is a readiness probe with this outage's status naming its check
+        (as failed or degraded)."""
         return (
             answer.kind == READINESS_PROBE
-            and answer.status == 503
+            and answer.status == self.readiness_status
             and self.readiness_check in answer.detail.split(",")
         )
 
@@ -189,7 +198,8 @@ def cache_use_seconds(answers: list[Answer], outage: Outage) -> tuple[float | No
 
 
 def readiness_named(answers: list[Answer], outage: Outage) -> int:
-    """How many readiness probes begun during `outage` answered 503 naming its check."""
+    """How many readiness probes begun during `outage` answered as they should then (503
+    or 200, see Outage.readiness_status) naming its check."""
     return sum(
         1
         for answer in answers
@@ -318,16 +328,17 @@ def errors_only_while_down(results: Results) -> tuple[bool, str]:
     unexplained = unexplained_failures(results.answers, results.outages)
     examples = "; ".join(f"{a.kind} at {a.started:.1f} s: {a.failure}" for a in unexplained[:3])
     return not unexplained, (
-        f"errors only while the database was down (+{GRACE:.0f} s; while Redis was down only "
-        f"/health/ready may fail): {len(unexplained)} others"
+        f"errors only while the database was down (+{GRACE:.0f} s; none while Redis was down, "
+        f"/health/ready included): {len(unexplained)} others"
         + (f" ({examples})" if examples else "")
     )
 
 
 def readiness_while_down(results: Results) -> tuple[bool, str]:
     counts = [readiness_named(results.answers, outage) for outage in results.outages]
-    return all(counts), "/health/ready 503 while down: " + ", ".join(
-        f"{count} naming {outage.readiness_check} while {outage.service} was down"
+    return all(counts), "/health/ready while down: " + ", ".join(
+        f"{count} {outage.readiness_status} naming {outage.readiness_check} "
+        f"{'failed' if outage.visitors_see_errors else 'degraded'} while {outage.service} was down"
         for outage, count in zip(results.outages, counts, strict=True)
     )
 
@@ -344,11 +355,20 @@ def database_recovery(results: Results) -> tuple[bool, str]:
 
 def cache_recovery(results: Results) -> tuple[bool, str]:
     cache = results.outages[1]
-    ready = recovery_seconds(results.answers, READINESS_PROBE, cache)
+    ready = seconds_after(
+        results.answers,
+        cache,
+        lambda answer: (
+            answer.kind == READINESS_PROBE
+            and answer.ok
+            and cache.readiness_check not in answer.detail.split(",")
+        ),
+    )
     used, hit = cache_use_seconds(results.answers, cache)
     return ready is not None and used is not None and max(ready, used) <= RECOVERY_LIMIT, (
         f"page cache in use again after Redis was back (limit {RECOVERY_LIMIT:.0f} s): "
-        f"/health/ready 200 after {seconds(ready)}, the first page through the cache after "
+        f"/health/ready without {cache.readiness_check} degraded after {seconds(ready)}, "
+        f"the first page through the cache after "
         f"{seconds(used)} (the first from it after {seconds(hit)})"
     )
 

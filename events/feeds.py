@@ -76,6 +76,17 @@ def record_calendar_change(event) -> None:
         entry.save()
 
 
+def calendar_time(moment: datetime.datetime) -> datetime.datetime:
+    """`moment` in the portal's zone (written with its TZID), or in UTC where the local time
+    is ambiguous: in the hour the clocks go back, 02:30 happens twice, and a TZID time means
+    the first of them (RFC 5545, 3.3.5), so a workshop at the second 02:30 would move an
+    hour early. Calendar programs disagree about the first one too; UTC they all read."""
+    local = timezone.localtime(moment)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return moment.astimezone(datetime.UTC)
+    return local
+
+
 def ical_event(event, host: str, url: str, entry=None, organiser=None) -> icalendar.Event:
     """One workshop (its place and series attached) as a calendar event; `organiser` is
     (name, e-mail address) or None."""
@@ -95,8 +106,8 @@ def ical_event(event, host: str, url: str, entry=None, organiser=None) -> icalen
         component.add("dtstart", start)
         component.add("dtend", end)
     else:
-        component.add("dtstart", timezone.localtime(event.start))
-        component.add("dtend", timezone.localtime(event.end))
+        component.add("dtstart", calendar_time(event.start))
+        component.add("dtend", calendar_time(event.end))
     component.add("summary", single_line(event.title))
     if event.teaser:
         component.add("description", plain_text(event.teaser))
@@ -218,7 +229,12 @@ def vtimezone(zone_name: str, first_year: int, last_year: int) -> icalendar.Time
             if len(run) > 1:
                 rule = yearly_rule(first["at"])
                 if last["at"].year < last_year:  # the zone gave this rule up
-                    rule["until"] = (last["at"] - first["from"]).replace(tzinfo=datetime.UTC)
+                    # a day after the last change: vobject compares UNTIL (UTC) with the
+                    # local times, so east of Greenwich an exact UNTIL drops the last change
+                    # (Adelaide's of 2007); the next one would come a year later
+                    rule["until"] = (last["at"] - first["from"]).replace(
+                        tzinfo=datetime.UTC
+                    ) + datetime.timedelta(days=1)
             add_zone_part(component, first["at"], first["from"], first, rule)
     return component
 

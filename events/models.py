@@ -15,13 +15,20 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Orderable, PageManager, PageQuerySet, TranslatableMixin
+from wagtail.models import Locale, Orderable, PageManager, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from labs.models import ActorPage, LabPage
 from portal.blocks import RICH_TEXT_FEATURES, BaseStreamBlock, FigureBlock
-from portal.models import BasePage, HeroImageMixin, goals_field, image_field, site_field
+from portal.models import (
+    BasePage,
+    HeroImageMixin,
+    PortalPageQuerySet,
+    goals_field,
+    image_field,
+    site_field,
+)
 from portal.sites import in_site
 from portal.translation import live_in_language
 
@@ -168,7 +175,7 @@ class Venue(TranslatableMixin, models.Model):
         return [line for line in lines if line] or self.address_to_check.splitlines()
 
 
-class EventPageQuerySet(PageQuerySet):
+class EventPageQuerySet(PortalPageQuerySet):
     """The filters listings, feeds, the home page and lab pages share.
 
     Upcoming or past is decided by the end, so an event running now is still upcoming.

@@ -530,6 +530,8 @@ def mail_person(registration: Registration, kind: str) -> None:
         subject = single_line(str(mail["subject"]) % values)
         text = render_to_string("events/email/registration.txt", context)
         html = render_to_string("events/email/registration.html", context)
+        # in the person's language as well: the venue, the format and the organiser
+        calendar = _calendar_for(page) if kind in SEAT_MAIL_KINDS else None
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -537,8 +539,8 @@ def mail_person(registration: Registration, kind: str) -> None:
         reply_to=[context["contact_email"]] if context["contact_email"] else None,
     )
     message.attach_alternative(html, "text/html")
-    if kind in SEAT_MAIL_KINDS:
-        message.attach(f"{page.slug}.ics", _calendar_for(page), "text/calendar")
+    if calendar is not None:
+        message.attach(f"{page.slug}.ics", calendar, "text/calendar")
     try:
         message.send()
     except Exception:  # the registration is stored; a mail server failure must not undo it

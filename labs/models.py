@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Orderable, PageManager, PageQuerySet, TranslatableMixin
+from wagtail.models import Locale, Orderable, PageManager, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage, HeroImageMixin, goals_field, image_field
+from portal.models import BasePage, HeroImageMixin, PortalPageQuerySet, goals_field, image_field
 from portal.sites import language_home_path
 from portal.translation import live_in_language
 
@@ -74,7 +74,7 @@ def default_locale_topics():
     return {"locale": Locale.get_default()}
 
 
-class LabPageQuerySet(PageQuerySet):
+class LabPageQuerySet(PortalPageQuerySet):
     """Filters the lab directory and the home page share."""
 
     def in_phase(self, phase):
@@ -87,7 +87,7 @@ class LabPageQuerySet(PageQuerySet):
         return self.filter(topics__slug=slug)
 
 
-class ActorPageQuerySet(PageQuerySet):
+class ActorPageQuerySet(PortalPageQuerySet):
     def in_sector(self, sector):
         return self.filter(sector=sector)
 

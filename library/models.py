@@ -11,14 +11,14 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Orderable, PageManager, PageQuerySet, TranslatableMixin
+from wagtail.models import Locale, Orderable, PageManager, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from events.models import EventPage
 from labs.models import Phase, Sector, default_locale_topics
 from portal.blocks import BaseStreamBlock
-from portal.models import BasePage
+from portal.models import BasePage, PortalPageQuerySet
 from portal.sites import in_site
 from portal.translation import live_in_language
 
@@ -90,7 +90,7 @@ class MaterialFileBlock(blocks.StructBlock):
         label = _("File")
 
 
-class MaterialPageQuerySet(PageQuerySet):
+class MaterialPageQuerySet(PortalPageQuerySet):
     """Filters the library directory, the guide and the open data API share."""
 
     def in_phase(self, phase: int):

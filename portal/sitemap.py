@@ -1,7 +1,7 @@
 from wagtail.contrib.sitemaps import Sitemap
-from wagtail.models import Page
 
 from .delivery.dependencies import listing_tag, record
+from .delivery.request_facts import all_pages
 from .sites import under_any
 
 
@@ -19,7 +19,8 @@ class TranslatedSitemap(Sitemap):
         roots = site.root_page.get_translations(inclusive=True)
         in_any_tree = under_any("path", roots.values_list("path", flat=True))
         return (
-            Page.objects.live()
+            all_pages()
+            .live()
             .public()
             .filter(in_any_tree)
             .order_by("path")

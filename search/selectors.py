@@ -21,6 +21,7 @@ from labs.models import ActorPage, LabPage
 from library.models import LibraryPage, MaterialPage
 from portal.delivery.cache import site_wide
 from portal.delivery.dependencies import listing_tag, record
+from portal.delivery.request_facts import all_pages
 from portal.formats import normalise
 from portal.sites import in_site
 from portal.translation import localize
@@ -69,7 +70,7 @@ def clean_query(raw: str) -> tuple[str, bool]:
 def searchable_pages(language_code: str, site):
     """The live public pages of the site in that language (not another municipality's)."""
     locale = Locale.objects.filter(language_code=language_code).first()
-    pages = Page.objects.live().public().filter(locale=locale, depth__gt=1)
+    pages = all_pages().live().public().filter(locale=locale, depth__gt=1)
     return in_site(pages, site, language_code)
 
 

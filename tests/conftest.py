@@ -80,7 +80,10 @@ def empty_cache():
     but cached pages and chrome of an earlier test's data would survive in memory."""
     from django.core.cache import cache
 
+    from portal.templatetags import portal_images
+
     cache.clear()
+    portal_images.forget_pictures()  # per process too: image ids come again after a rollback
 
 
 @pytest.fixture

@@ -78,22 +78,28 @@ def test_errors_before_or_well_after_an_outage_are_not():
     assert unexplained_failures([early, late, page(20.0)], outages()) == [early, late]
 
 
-def test_while_redis_is_down_only_the_readiness_probe_may_fail():
-    """Without Redis every page is still served, uncached (docs/scaling.md)."""
+def test_while_redis_is_down_nothing_may_fail_readiness_included():
+    """Without Redis every page is still served, uncached (docs/scaling.md), and every
+    instance stays in the load balancer: /health/ready says 200, Redis degraded."""
     page_error = page(30.0, status=500)
     wrong_check = readiness(30.0, 503, "database")
-    named = readiness(30.0, 503, "redis")
-    found = unexplained_failures([page_error, wrong_check, named, page(30.0)], outages())
-    assert found == [page_error, wrong_check]
+    out_of_rotation = readiness(30.0, 503, "redis")
+    degraded = readiness(30.0, 200, "redis")
+    found = unexplained_failures(
+        [page_error, wrong_check, out_of_rotation, degraded, page(30.0)], outages()
+    )
+    assert found == [page_error, wrong_check, out_of_rotation]
 
 
-def test_readiness_counts_only_503s_naming_the_service_during_its_outage():
+def test_readiness_counts_only_answers_naming_the_service_as_they_should_during_its_outage():
+    """The database: 503, failed; Redis: 200, degraded."""
     database, cache = outages()
     answers = [
         readiness(11.0, 503, "database"),
         readiness(12.0, 503, "database"),
         readiness(16.0, 503, "database"),  # after the outage
-        readiness(26.0, 503, "redis"),
+        readiness(26.0, 200, "redis"),
+        readiness(26.5, 503, "redis"),  # out of the rotation: wrong
         readiness(27.0, 200),
     ]
     assert (readiness_named(answers, database), readiness_named(answers, cache)) == (2, 1)
@@ -266,7 +272,7 @@ def calm_results(**changes) -> Results:
         page(15.3, kind=FORM_PROBE),
         readiness(12.0, 503, "database"),
         readiness(15.5),
-        readiness(30.0, 503, "redis"),
+        readiness(30.0, 200, "redis"),
         readiness(35.5),
         page(30.0),  # served without the cache while Redis is down
         page(11.0, status=None, kind=REGISTRATION),
@@ -315,6 +321,11 @@ def test_the_report_of_a_good_drill_passes_every_check():
     assert "PostgreSQL stopped at 10.0 s, accepting connections at 15.0 s" in lines[1]
     found = " ".join(checks)
     assert "/health/ready 200 after 0.6 s, the form page 200 after 0.4 s" in found
+    assert (
+        "1 503 naming database failed while PostgreSQL was down, "
+        "1 200 naming redis degraded while Redis was down"
+    ) in found
+    assert "/health/ready without redis degraded after 0.6 s" in found
     assert "1 visitors, 1 accepted (1 after trying again), 1 stored once, 0 lost" in found
     # the log's errors by kind, long messages cut in the middle: class and reason stay
     assert "1 × django.db.utils.OperationalError: …" in found

@@ -3,6 +3,8 @@
 - probes.py        /health/live and /health/ready, answered before the host check
 - cache.py         the page cache for anonymous visitors and the site-wide chrome cache,
                    with what makes them stale (connected in portal/apps.py)
+- request_facts.py what a request needs before its page is known (site, locale, home
+                   pages, private sections), read once per content version
 - cdn.py           purging a CDN or caching proxy after a publish
 - middleware.py    Content-Security-Policy, Permissions-Policy, a Wagtail download fix
 - files.py         documents with byte ranges, or handed over to nginx/Apache

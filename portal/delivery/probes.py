@@ -1,10 +1,15 @@
 """Probes for load balancers, process managers and Kubernetes.
 
 - /health/live   the process answers (no database, no cache): restart it when this fails.
-- /health/ready  it can serve: the database answers and is migrated, Redis answers (when
-                 configured), and the scheduler's heartbeat is recent (when one is expected,
-                 PORTAL_SCHEDULER_HEARTBEAT_MINUTES). 503 with the failed checks otherwise:
-                 take the instance out of the rotation, do not restart it.
+- /health/ready  it can serve: the database answers and is migrated, and the scheduler's
+                 heartbeat is recent (when one is expected, PORTAL_SCHEDULER_HEARTBEAT_MINUTES).
+                 503 with the failed checks otherwise: take the instance out of the rotation,
+                 do not restart it. Redis (when configured) is checked and reported, but an
+                 unreachable Redis leaves the answer 200 with "degraded": ["redis"]: the page
+                 cache, the rate limits and the login throttle fall back to the database, so
+                 the instance still serves correctly, and every instance shares the one Redis
+                 - failing readiness would take all of them out of the load balancer at once
+                 and turn a slower site into no site.
 - /health/       the same as /health/ready (what monitors used before).
 
 Probes come by IP address and over plain HTTP from inside the network, so they are answered
@@ -33,14 +38,26 @@ def liveness() -> tuple[bool, dict]:
     return True, {"status": "alive"}
 
 
+# checks whose failure the portal serves through (falling back to the database): reported as
+# degraded, never a 503
+SERVED_WITHOUT = {"redis"}
+
+
 def readiness() -> tuple[bool, dict]:
     checks = {"database": check_database()}
     checks["migrations"] = check_migrations() if checks["database"] == OK else NOT_CHECKED
     checks["redis"] = check_redis()
     checks["scheduler"] = check_scheduler() if checks["migrations"] == OK else NOT_CHECKED
-    failed = [name for name, outcome in checks.items() if outcome not in (OK, NOT_CHECKED)]
+    unwell = [name for name, outcome in checks.items() if outcome not in (OK, NOT_CHECKED)]
+    degraded = [name for name in unwell if name in SERVED_WITHOUT]
+    failed = [name for name in unwell if name not in SERVED_WITHOUT]
     ready = not failed
-    body = {"status": "ready" if ready else "not ready", "failed": failed, "checks": checks}
+    body = {
+        "status": "ready" if ready else "not ready",
+        "failed": failed,
+        "degraded": degraded,
+        "checks": checks,
+    }
     return ready, body
 
 
@@ -85,7 +102,7 @@ def check_redis() -> str:
 
         get_redis_connection("default").ping()
     except Exception as error:  # redis-py's errors, whatever the connection's state
-        logger.warning("Readiness: Redis does not answer: %s", error)
+        logger.warning("Readiness: Redis does not answer, serving without it: %s", error)
         return "unreachable"
     return OK
 

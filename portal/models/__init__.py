@@ -1,7 +1,8 @@
 """The portal app's models, for Django and for the domain apps to import from here.
 
 - pages.py: the abstract BasePage every page type inherits, HeroImageMixin and the shared
-  image, goals and sort-title fields;
+  image, goals and sort-title fields; PortalPageQuerySet, the page types' queryset, comes
+  from portal/delivery/request_facts.py;
 - site.py: PortalSettings (per site) and SiteTexts (per language);
 - audit.py: SiteLogEntry, the audit log of rows that belong to one site;
 - operations.py: SchedulerState, the scheduler's heartbeat and its last daily run;
@@ -15,6 +16,7 @@
 from ..delivery.cache import PageCacheVersion
 from ..delivery.cdn import PendingPurge
 from ..delivery.limits import RateLimitCounter
+from ..delivery.request_facts import PortalPageQuerySet
 from ..editorial.tasks import (
     FourEyesApprovalTask,
     LinkReviewTask,
@@ -58,6 +60,7 @@ __all__ = [
     "OverrideCommentForm",
     "PageCacheVersion",
     "PendingPurge",
+    "PortalPageQuerySet",
     "PortalSettings",
     "RateLimitCounter",
     "RejectionCommentForm",

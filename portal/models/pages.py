@@ -11,9 +11,10 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
+from ..delivery import request_facts
 from ..delivery.dependencies import SECTION_DEPTH, card_tag, record
 from ..editorial.permissions import PortalPagePermissionTester
 
@@ -170,6 +171,8 @@ class BasePage(Page):
     # under the home page of the visitor's language), e.g. easy language and sign language.
     header_link_order: int | None = None
 
+    objects = PageManager.from_queryset(request_facts.PortalPageQuerySet)()
+
     promote_panels = [*Page.promote_panels, FieldPanel("social_image")]
     settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
     # title (Wagtail's, boost 2) > teaser > body and other text
@@ -229,6 +232,18 @@ class BasePage(Page):
                 page._cached_parent_obj = found[prefixes[length - 2]] if length > 1 else self
                 return page.route(request, rest)
         raise Http404
+
+    @property
+    def localized_draft(self):
+        # Wagtail asks the database for the active locale (and a home page's translation)
+        known = request_facts.page_in_active_language(self)
+        return known if known is not None else super().localized_draft
+
+    def get_view_restrictions(self):
+        # Wagtail asks the database for this page's and its ancestors' restrictions
+        if request_facts.without_view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def get_url_parts(self, request=None):
         # every link to a page (pageurl, .url, canonical, hreflang) shows the page: the

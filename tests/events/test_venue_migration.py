@@ -76,6 +76,46 @@ def test_a_venue_round_trips_through_the_old_text():
     )
 
 
+ODD_INPUTS = [
+    # (name, address) as editors typed them, and (name, address) after forwards and back
+    (
+        ("", "Rathaus, Marktplatz 1, Dortmund"),  # no postal code: kept for editors
+        ("Rathaus, Marktplatz 1, Dortmund", "Rathaus, Marktplatz 1, Dortmund"),
+    ),
+    (
+        ("", "Musterstraße 12, 44147 Dortmund"),  # one line
+        ("Musterstraße 12, Dortmund", "Musterstraße 12\n44147 Dortmund"),
+    ),
+    (
+        ("Bürgerhaus", "Saal 1\nc/o Stadtteilbüro\nAm Markt 3a\nD-42103 Wuppertal\nDeutschland"),
+        ("Bürgerhaus", "Saal 1, c/o Stadtteilbüro\nAm Markt 3a\n42103 Wuppertal"),
+    ),
+    (
+        ("Treff", " Raum 1 \n\n Hauptplatz 1\r\n1010 Wien\nÖsterreich\n"),  # blank lines, abroad
+        ("Treff", "Raum 1\nHauptplatz 1\n1010 Wien\nÖsterreich"),
+    ),
+    (("Nur ein Name", ""), ("Nur ein Name", "")),
+    (("", "Marktplatz 1\n4413 Dortmund"), ("Marktplatz 1", "Marktplatz 1\n4413 Dortmund")),
+]
+
+
+@pytest.mark.parametrize(("typed", "back"), ODD_INPUTS)
+def test_odd_inputs_forwards_and_backwards_lose_nothing(typed, back):
+    """What the backwards migration writes for what the forwards one made: every word of
+    the old text is still there (a "D-" before the postal code and "Deutschland" aside,
+    the default country)."""
+    fields, room = migration.as_venue(*typed)
+
+    class Row:
+        pass
+
+    venue = Row()
+    venue.__dict__.update(fields)
+    assert migration.as_text(venue, fields["name"], room) == back
+    words = set(" ".join(typed).replace(",", " ").replace("D-", "").split()) - {"Deutschland"}
+    assert words <= set(" ".join(back).replace(",", " ").split())
+
+
 # Runs in its own process on an empty SQLite file: the demo, back to free text, odd inputs,
 # forward again. Prints one JSON line.
 SCRIPT = r"""

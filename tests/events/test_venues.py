@@ -284,6 +284,14 @@ def test_confirmation_mails_say_where_in_the_persons_language(client, demo, mail
     (attachment,) = mail.attachments
     entry = icalendar.Calendar.from_ical(attachment[1]).walk("VEVENT")[0]
     assert str(entry["LOCATION"]).startswith("Nordstadt neighbourhood workshop")
+    # the same builder as the page's calendar: the same entry, in the person's language
+    (on_the_page,) = icalendar.Calendar.from_ical(
+        client.get(f"{KONZEPT_EN}calendar/").content
+    ).walk("VEVENT")
+    for name in ("UID", "SEQUENCE", "LOCATION", "GEO", "ORGANIZER", "STATUS", "SUMMARY"):
+        assert entry[name] == on_the_page[name], name
+    assert list(entry["CATEGORIES"].cats) == list(on_the_page["CATEGORIES"].cats)
+    assert entry["ORGANIZER"].params["CN"] == on_the_page["ORGANIZER"].params["CN"]
 
 
 # --- the editors' side -------------------------------------------------------------------

@@ -99,6 +99,21 @@ def test_a_private_document_is_never_handed_over_without_permission(
     assert "X-Accel-Redirect" not in response and "X-Sendfile" not in response
 
 
+@pytest.mark.parametrize(
+    ("server", "header"), [("nginx", "X-Accel-Redirect"), ("apache", "X-Sendfile")]
+)
+def test_a_private_document_is_handed_over_once_the_check_is_passed(
+    client, private_collection, settings, django_user_model, server, header
+):
+    settings.PORTAL_FILE_HANDOVER = server
+    stored, _data = document(1000, name="intern.pdf", collection=private_collection)
+    client.force_login(django_user_model.objects.create_user("kollegin", password="x" * 20))
+    response = client.get(stored.url)
+    assert response.status_code == 200
+    assert response[header].endswith(stored.file.name)  # documents/intern….pdf
+    assert response["Cache-Control"] == "private"  # no shared cache keeps it for others
+
+
 def test_nginx_gets_the_file_by_x_accel_redirect(client, demo, settings):
     settings.PORTAL_FILE_HANDOVER = "nginx"
     stored, _data = document(70_001, name="Gebärdensprache Video.mp4")

@@ -44,6 +44,7 @@ def test_readiness_names_each_check(client, db, path):
     assert response.json() == {
         "status": "ready",
         "failed": [],
+        "degraded": [],
         "checks": {
             "database": "ok",
             "migrations": "ok",
@@ -108,13 +109,33 @@ def redis_cache(location):
     }
 
 
-def test_an_unreachable_redis_makes_it_not_ready(client, db, settings):
+def test_an_unreachable_redis_leaves_it_ready_but_degraded(client, db, settings, caplog):
+    """Every instance shares the one Redis, and each serves without it (the page cache
+    uncached, the limits in the database): a 503 would take all of them out of the load
+    balancer at once. The body and a warning say what is missing."""
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.CACHES = redis_cache(settings.REDIS_URL)
     response = client.get("/health/ready")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["failed"], body["degraded"]) == ("ready", [], ["redis"])
+    assert body["checks"]["redis"] == "unreachable"
+    assert [(r.name, r.levelname) for r in caplog.records if r.levelno >= logging.WARNING] == [
+        ("portal.health", "WARNING")
+    ]
+    assert "Redis does not answer, serving without it" in caplog.text
+    # the pages themselves are served meanwhile
+    assert client.get("/robots.txt").status_code == 200
+
+
+def test_without_the_database_and_redis_it_is_not_ready_and_says_both(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = redis_cache(settings.REDIS_URL)
+    with mock.patch.object(connection, "cursor", broken_cursor):
+        response = client.get("/health/ready")
     assert response.status_code == 503
-    assert response.json()["failed"] == ["redis"]
-    assert response.json()["checks"]["redis"] == "unreachable"
+    body = response.json()
+    assert (body["failed"], body["degraded"]) == (["database"], ["redis"])
 
 
 @pytest.mark.redis
