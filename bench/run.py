@@ -8,7 +8,9 @@ with bench/populate.py, starts gunicorn with 2 workers on 127.0.0.1 and measures
 concurrency 8. One static file served by WhiteNoise in the same run is the reference: the
 ratio column compares every page with it, so results from different machines compare, and
 the target column gives issue #11's goal for that kind of page (met: "ok"). The page cache is
-off unless --page-cache is given, so by default the application itself is measured.
+off unless --page-cache is given, so by default the application itself is measured. The last
+line gives the CSS and font bytes of the home page (issue #24: its linked stylesheets and
+preloaded fonts).
 Prints one row per URL and writes the table to bench/results/ (git-ignored). Needs Debian's
 `wrk` (apt-get install wrk). Nothing here is asserted: figures, not tests. The database,
 server and wrk parts are shared with the load test (bench/common.py, bench/load.py); the
@@ -107,6 +109,42 @@ for name, path in {json.dumps(paths)}.items():
 print(json.dumps(result))
 """
     return {name: tuple(values) for name, values in django_json(script, env).items()}
+
+
+def home_css_and_fonts(env: dict) -> dict[str, int]:
+    """What the home page makes a browser load besides itself for its look: every linked
+    stylesheet and every preloaded font (the two main cuts; an italic is fetched only when
+    a page has one), in bytes as stored and as sent compressed (gzip, as WhiteNoise does for
+    CSS; WOFF2 is compressed already)."""
+    script = """
+import gzip, json, re
+from pathlib import Path
+from django.conf import settings
+from django.test import Client
+client = Client(SERVER_NAME="127.0.0.1")
+html = client.get("/de/").content.decode()
+links = re.findall(r"<link ([^>]*)>", html)
+wanted = []
+for attributes in links:
+    href = re.search(r'href="([^"]+)"', attributes)
+    if href and ('rel="stylesheet"' in attributes or 'as="font"' in attributes):
+        wanted.append(href.group(1).replace("&amp;", "&"))
+result = {"files": 0, "css": 0, "css_gzip": 0, "fonts": 0}
+for url in wanted:
+    if url.startswith(settings.STATIC_URL):
+        name = url[len(settings.STATIC_URL):].split("?")[0]
+        body = (Path(settings.STATIC_ROOT) / name).read_bytes()
+    else:
+        body = b"".join(client.get(url))
+    result["files"] += 1
+    if url.split("?")[0].endswith(".woff2"):
+        result["fonts"] += len(body)
+    else:
+        result["css"] += len(body)
+        result["css_gzip"] += len(gzip.compress(body))
+print(json.dumps(result))
+"""
+    return django_json(script, env)
 
 
 # Issue #11's goals as a share of the static file's requests/s (uncached): detail pages
@@ -218,6 +256,7 @@ def main():
     prepare_database(env, None if reuse else arguments.scale, arguments.sites)
     paths = urls_to_measure(env)
     counts = queries_and_bytes(env, paths)
+    look = home_css_and_fonts(env)
 
     base = f"http://127.0.0.1:{arguments.port}"
     server_log = work_dir / "server.log"
@@ -257,6 +296,11 @@ def main():
             f"{target_cell(name, share, bool(arguments.page_cache))}"
         )
     lines.append(f"peak RSS of a worker: {peak_rss:.0f} MB")
+    lines.append(
+        f"CSS and fonts of the home page: {look['files']} files, "
+        f"{look['css'] + look['fonts']:,} bytes ({look['css']:,} CSS, {look['fonts']:,} fonts); "
+        f"sent compressed {look['css_gzip'] + look['fonts']:,} bytes"
+    )
     table = "\n".join(lines)
     print()
     print(table)

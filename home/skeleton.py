@@ -248,6 +248,21 @@ def accessibility_statement(t):
             "für barrierefreie Informationstechnik of North Rhine-Westphalia]",
         ),
         arbitration_url="https://www.schlichtungsstelle-bgg.de/",
+        body=[
+            t.paragraph(
+                "Grundlage der Gestaltung ist KERN UX, das offene Designsystem der deutschen "
+                "Verwaltung. Für jede Komponente nennt KERN auf kern-ux.de, was auf "
+                "Barrierefreiheit geprüft ist und was die Umsetzung selbst noch leisten muss; "
+                "diese Hinweise sind eine Grundlage dieser Erklärung. Allein dadurch ist eine "
+                "Website nicht BITV-konform: Bewertet wird das Portal als Ganzes, mit seinen "
+                "Inhalten.",
+                "The design is based on KERN UX, the German administration's open design "
+                "system. For each component, KERN states on kern-ux.de what has been tested "
+                "for accessibility and what an implementation still has to do; these notes "
+                "are one basis of this statement. They do not make a website BITV-conformant "
+                "by themselves: what is assessed is the portal as a whole, with its content.",
+            )
+        ],
         show_in_menus=False,
     )
 

@@ -263,14 +263,10 @@ def directories(home) -> dict:
 
 
 def partner_strip(home, limit: int = 12) -> list[ActorPage]:
-    """Actors with a logo that take part in a lab, for the home page."""
+    """Actors that take part in a lab, for the home page: with their logo, or as a text card
+    with their name when they have none."""
     actors = (
-        ActorPage.objects.live()
-        .public()
-        .descendant_of(home)
-        .filter(logo__isnull=False)
-        .taking_part()
-        .order_by("sort_title")
+        ActorPage.objects.live().public().descendant_of(home).taking_part().order_by("sort_title")
     )
     return list(with_renditions(actors, "logo", LOGO)[:limit])
 

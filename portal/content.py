@@ -18,6 +18,7 @@ import io
 import random
 import re
 import textwrap
+from pathlib import Path
 
 from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
@@ -29,6 +30,15 @@ from .translation import translate
 # Text the skeleton puts where a city must fill in its own details, e.g.
 # "[Platzhalter: Name der Behörde]". The dashboard lists pages that still contain one, and
 # public pages show them highlighted.
+LOGO_FONT = (
+    Path(__file__).resolve().parent
+    / "static"
+    / "vendor"
+    / "kern"
+    / "fonts"
+    / "fira-sans"
+    / "FiraSans-SemiBold.woff2"
+)
 PLACEHOLDER = re.compile(r"\[(?:Platzhalter|Placeholder):[^\]]*\]")
 
 
@@ -194,7 +204,9 @@ class ContentBuilder:
         canvas = Image.new("RGB", (400, 200), "#ffffff")
         draw = ImageDraw.Draw(canvas)
         draw.rounded_rectangle((10, 10, 390, 190), radius=28, fill=colour)
-        font = ImageFont.load_default(size=96)
+        # Fira Sans from the vendored KERN files: it has the German letters (Ä, Ö, Ü, ß) that
+        # Pillow's built-in font draws as missing-glyph boxes.
+        font = ImageFont.truetype(str(LOGO_FONT), size=96)
         draw.text((200, 100), initials, fill="#ffffff", font=font, anchor="mm")
         buffer = io.BytesIO()
         canvas.save(buffer, format="PNG")

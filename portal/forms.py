@@ -59,7 +59,17 @@ class DescribedBoundField(forms.BoundField):
             attrs["aria-describedby"] = " ".join(described_by)
         else:
             attrs.pop("aria-describedby", None)
+        attrs["class"] = " ".join(filter(None, [attrs.get("class"), self.kern_class()]))
         return attrs
+
+    def kern_class(self) -> str:
+        """KERN's class for the widget (form patterns of @kern-ux/native), marked on error."""
+        base = {
+            "checkbox": "kern-form-check__checkbox",
+            "radioselect": "kern-form-check__radio",
+            "select": "kern-form-input__select",
+        }.get(self.widget_type, "kern-form-input__input")
+        return f"{base} {base}--error" if self.errors else base
 
 
 class PublicForm(forms.Form):

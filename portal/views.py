@@ -8,6 +8,7 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
+from .colours import dark_mode_variant
 from .delivery.http import absolute_url, private
 from .models import PortalSettings
 
@@ -16,13 +17,18 @@ ONE_YEAR = 365 * 24 * 60 * 60
 
 @require_safe
 def theme_stylesheet(request):
-    """The brand colour from the site settings as a stylesheet, so no inline style is needed.
+    """The brand colour from the site settings as a stylesheet on KERN's tokens, so no
+    inline style is needed.
 
     Pages link it with ?v=<theme_version>; that URL changes with the colour, so it is cached
     for a year. Any other version gets a short cache lifetime.
     """
     portal_settings = PortalSettings.for_request(request)
-    css = render_to_string("portal/theme.css", {"portal_settings": portal_settings})
+    colour = portal_settings.primary_colour
+    css = render_to_string(
+        "portal/theme.css",
+        {"primary_colour": colour, "primary_colour_dark": dark_mode_variant(colour)},
+    )
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     if request.GET.get("v") == portal_settings.theme_version:
         response["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"

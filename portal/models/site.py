@@ -61,6 +61,11 @@ class SocialLinkBlock(blocks.StructBlock):
         label = _("Social link")
 
 
+# The form of /theme.css (portal/templates/portal/theme.css): raise it when that template
+# changes, so browsers and CDNs holding the old one for a year fetch the new one.
+THEME_FORMAT = "kern-1"
+
+
 @register_setting(icon="cog")
 class PortalSettings(BaseSiteSetting):
     """Branding, contact and legal links; language-dependent texts live in "Site texts"."""
@@ -72,8 +77,16 @@ class PortalSettings(BaseSiteSetting):
         default=DEFAULT_PRIMARY_COLOUR,
         validators=[validate_primary_colour],
         help_text=_(
-            "Used for the header, links and buttons, always with white text; it must reach "
-            "a contrast of 4.5:1 against white."
+            "Used for the navigation bar, links and buttons, with white text; it must reach "
+            "a contrast of 4.5:1 against white. The dark theme uses a lighter shade of it."
+        ),
+    )
+    official_site_bar = models.BooleanField(
+        _("show the official-website bar"),
+        default=False,
+        help_text=_(
+            "A slim bar above the header with the German flag and a line like “Official "
+            "website – City of …” (KERN's Kopfzeile). Its text is a site text."
         ),
     )
     contact_address = models.TextField(_("postal address"), blank=True)
@@ -152,7 +165,10 @@ class PortalSettings(BaseSiteSetting):
                 "edit them under Snippets → Site texts."
             )
         ),
-        MultiFieldPanel([FieldPanel("logo"), FieldPanel("primary_colour")], _("Branding")),
+        MultiFieldPanel(
+            [FieldPanel("logo"), FieldPanel("primary_colour"), FieldPanel("official_site_bar")],
+            _("Branding"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("contact_address"),
@@ -193,8 +209,9 @@ class PortalSettings(BaseSiteSetting):
 
     @property
     def theme_version(self) -> str:
-        """Changes whenever the generated stylesheet changes, so it can be cached forever."""
-        return hashlib.sha256(self.primary_colour.encode()).hexdigest()[:12]
+        """Changes whenever the generated stylesheet changes, so it can be cached forever:
+        with the colour, and with the stylesheet's form (THEME_FORMAT)."""
+        return hashlib.sha256(f"{THEME_FORMAT} {self.primary_colour}".encode()).hexdigest()[:12]
 
 
 def site_field(**options):
@@ -235,11 +252,23 @@ class SiteTexts(TranslatableMixin, models.Model):
         _("funder name"), max_length=200, help_text=_("Used as the funder logo's text alternative.")
     )
 
+    official_site_bar_text = models.CharField(
+        _("official-website bar text"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Shown in the official-website bar if it is switched on in the portal settings, "
+            "e.g. “Offizielle Website – Stadt Dortmund”; empty: “Official website – "
+            "<municipality>”."
+        ),
+    )
+
     panels = [
         FieldPanel("site"),
         FieldPanel("site_name"),
         FieldPanel("municipality"),
         FieldPanel("tagline"),
+        FieldPanel("official_site_bar_text"),
         FieldPanel("funding_notice"),
         FieldPanel("funder_name"),
     ]
@@ -281,6 +310,7 @@ class SiteTexts(TranslatableMixin, models.Model):
                 tagline="",
                 funding_notice="",
                 funder_name="",
+                official_site_bar_text="",
                 other_language="",
             )
         code = texts.locale.language_code

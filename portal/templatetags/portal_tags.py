@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site
@@ -72,6 +73,21 @@ def _portal_settings(request):
 def portal_settings(context):
     """The site settings, shared like the rest of the chrome (no query per page)."""
     return _portal_settings(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def official_site_bar(context):
+    """The text of the official-site bar (KERN's kern-kopfzeile), or "" while the site has it
+    off (the default). KERN's own text names the federal republic, so a municipality's bar
+    says its own: the site text, else "Official website – <municipality>"."""
+    if not _portal_settings(context["request"]).official_site_bar:
+        return ""
+    texts = site_texts_of(context["request"])
+    if texts.official_site_bar_text:
+        return texts.official_site_bar_text
+    if texts.municipality:
+        return _("Official website – %(municipality)s") % {"municipality": texts.municipality}
+    return ""
 
 
 @register.tag

@@ -1,7 +1,8 @@
 """Every public page type, listing and form in German and English, on a desktop and a mobile
-viewport, in Debian's Chromium: axe-core finds no WCAG 2.1 A/AA violation, nothing is loaded
-from another host, no cookie is set while reading, no console error, and the keyboard basics
-work. Screenshots of each page go to /screenshots/ (git-ignored) for a human look."""
+viewport, in KERN's light and dark theme, in Debian's Chromium: axe-core finds no WCAG 2.1
+A/AA violation, nothing is loaded from another host, no cookie is set while reading, no
+console error, and the keyboard basics work (focus visible on every interactive element).
+Screenshots of each page go to /screenshots/ (git-ignored; CI keeps them as artefacts)."""
 
 import re
 
@@ -22,6 +23,12 @@ from tests.helpers import public_page_types
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+COLOUR_SCHEMES = ["light", "dark"]
+# what the keyboard reaches
+INTERACTIVE = (
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, "
+    "[tabindex]:not([tabindex='-1'])"
+)
 PAGE_TYPES = public_page_types()
 SEARCH = {"de": "/de/suche/", "en": "/en/search/"}
 
@@ -96,21 +103,32 @@ def check_accessibility(page, label):
     assert results.violations_count == 0, f"{label}:\n{results.generate_report()}"
 
 
-def screenshot(page, name, language, viewport, site_label=""):
+def screenshot(page, name, language, viewport, site_label="", scheme="light"):
     SCREENSHOTS.mkdir(exist_ok=True)
     safe = re.sub(r"[^a-z0-9]+", "-", f"{site_label} {name}".lower()).strip("-")
-    page.screenshot(path=SCREENSHOTS / f"{safe}-{language}-{viewport}.png", full_page=True)
+    suffix = "" if scheme == "light" else f"-{scheme}"
+    # lazy images load only near the viewport: scroll through the page first
+    page.evaluate(
+        "(async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {"
+        " window.scrollTo(0, y); await new Promise(done => setTimeout(done, 30)); }"
+        " window.scrollTo(0, 0); })()"
+    )
+    page.wait_for_load_state("load")
+    page.screenshot(path=SCREENSHOTS / f"{safe}-{language}-{viewport}{suffix}.png", full_page=True)
 
 
-def check_every_page(visit, language, viewport, site=None, page_types=PAGE_TYPES, also=None):
+def check_every_page(
+    visit, language, viewport, site=None, page_types=PAGE_TYPES, also=None, scheme="light"
+):
     """Visit each page of `pages_to_visit` on the site's own host (default: the default
-    site): no axe violation, nothing from another host, no console error, no cookie while
-    reading; `also(browser, label)` checks more on each page."""
+    site) in the light or dark colour scheme: no axe violation, nothing from another host,
+    no console error, no cookie while reading; `also(browser, label)` checks more on each
+    page."""
     site_label = "" if site is None else site.site_name
     for name, path, has_form in pages_to_visit(language, site, page_types):
-        browser = visit(viewport, hostname=site and site.hostname)
+        browser = visit(viewport, hostname=site and site.hostname, color_scheme=scheme)
         browser.goto(path)
-        label = f"{site_label} {name} {path} ({language}, {viewport})".strip()
+        label = f"{site_label} {name} {path} ({language}, {viewport}, {scheme})".strip()
         check_accessibility(browser.page, label)
         assert browser.foreign_requests == [], label
         assert browser.console_errors == [], label
@@ -118,7 +136,7 @@ def check_every_page(visit, language, viewport, site=None, page_types=PAGE_TYPES
         assert cookies == ({"csrftoken"} if has_form else set()), label
         if also:
             also(browser, label)
-        screenshot(browser.page, name, language, viewport, site_label)
+        screenshot(browser.page, name, language, viewport, site_label, scheme)
         browser.close()
 
 
@@ -144,10 +162,13 @@ def check_the_registration_form_with_errors(visit, language, site=None):
     screenshot(browser.page, "registration errors", language, "desktop", site_label)
 
 
+@pytest.mark.parametrize("scheme", COLOUR_SCHEMES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_every_page_type_is_accessible_private_and_error_free(demo, visit, language, viewport):
-    check_every_page(visit, language, viewport)
+def test_every_page_type_is_accessible_private_and_error_free(
+    demo, visit, language, viewport, scheme
+):
+    check_every_page(visit, language, viewport, scheme=scheme)
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -170,17 +191,48 @@ def test_the_skip_link_moves_focus_to_the_main_content(demo, visit, viewport):
     assert browser.page.evaluate("document.activeElement.id") == "main"
 
 
-def test_focus_is_visible_on_every_link_and_control_of_the_header(demo, visit):
-    browser = visit()
-    browser.goto(demo["de"].url)
-    for _ in range(12):
-        browser.page.keyboard.press("Tab")
-        style = browser.page.evaluate(
-            "(() => { const s = getComputedStyle(document.activeElement);"
-            " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; })()"
-        )
-        _tag, outline_style, outline_width = style
-        assert outline_style != "none" and outline_width != "0px", style
+FOCUS_STYLE = """(() => {
+    const element = document.activeElement, style = getComputedStyle(element);
+    return {
+        element: element.outerHTML.slice(0, 120),
+        outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+        shadow: style.boxShadow !== "none",
+    };
+})()"""
+
+
+def check_focus_is_visible_on_every_interactive_element(page, label):
+    """Tab through the whole page: each element the keyboard reaches shows KERN's focus
+    style (an outline of at least 2px, or a box shadow), and Tab reaches them all."""
+    reachable = page.locator(INTERACTIVE).evaluate_all(
+        "elements => elements.filter(e => e.offsetParent !== null"
+        " && !e.closest('.form-trap, [inert]')).length"
+    )
+    seen = set()
+    for _ in range(reachable + 3):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break
+        focus = page.evaluate(FOCUS_STYLE)
+        assert focus["outline"] or focus["shadow"], (label, focus["element"])
+        seen.add(focus["element"])
+    assert len(seen) >= min(reachable, 10), (label, len(seen), reachable)
+
+
+@pytest.mark.parametrize("scheme", COLOUR_SCHEMES)
+def test_focus_is_visible_on_every_interactive_element(demo, visit, scheme):
+    """On the page types with the most kinds of controls: header, menu, cards, filters,
+    accordion, the registration and feedback forms, footer."""
+    paths = [name_path for name_path in pages_to_visit("de") if name_path[0] in FOCUS_PAGES]
+    assert len(paths) == len(FOCUS_PAGES)
+    for name, path, _has_form in paths:
+        browser = visit(color_scheme=scheme)
+        browser.goto(path)
+        check_focus_is_visible_on_every_interactive_element(browser.page, f"{name} ({scheme})")
+        browser.close()
+
+
+FOCUS_PAGES = {"HomePage", "registration form", "AccessibilityStatementPage", "filtered library"}
 
 
 def test_the_main_navigation_works_by_keyboard_without_javascript_on_a_phone(demo, visit):
@@ -204,3 +256,23 @@ def test_the_main_navigation_works_by_keyboard_without_javascript_on_a_phone(dem
         pytest.fail("the main navigation cannot be reached with the Tab key")
     browser.page.keyboard.press("Enter")
     browser.page.wait_for_url(f"**{target}")
+
+
+def test_a_workshop_prints_its_date_place_and_agenda_without_navigation(demo, visit):
+    event = (
+        EventPage.objects.live()
+        .filter(locale__language_code="de", agenda_items__isnull=False, venue__isnull=False)
+        .distinct()
+        .first()
+    )
+    browser = visit()
+    browser.goto(event.relative_url(Site.objects.get(is_default_site=True)))
+    browser.page.emulate_media(media="print")
+    page = browser.page
+    for on_paper in ["h1", ".event__facts time", ".event__facts address", "table.agenda"]:
+        assert page.locator(on_paper).first.is_visible(), on_paper
+    for left_out in [".main-nav", ".search-form--header", ".breadcrumbs", ".site-footer"]:
+        assert not page.locator(left_out).first.is_visible(), left_out
+    if page.locator(".registration").count():
+        assert not page.locator(".registration").first.is_visible()
+    browser.page.pdf(path=str(SCREENSHOTS / "workshop-print-de.pdf"))

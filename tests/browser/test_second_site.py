@@ -1,6 +1,7 @@
 """The demo's second municipality, Lindental, on its own host (lindental.localhost at the
 live server's port): each page type it has, in German and English, on a desktop and a mobile
-viewport, passes the same checks as the default site's (tests/browser/test_public_pages.py)
+viewport, in the light and the dark theme (with Lindental's own primary colour and its
+lighter shade), passes the same checks as the default site's (tests/browser/test_public_pages.py)
 and shows Lindental's own name and funding notice, none of the KoSI-Lab site's texts.
 
 In a module of its own: the `lindental` fixture commits the second site for this module only
@@ -13,6 +14,7 @@ from home.models import ContentPage
 from portal.demo import KOSI_LAB, LINDENTAL
 from tests.browser.conftest import VIEWPORTS
 from tests.browser.test_public_pages import (
+    COLOUR_SCHEMES,
     PAGE_TYPES,
     check_every_page,
     check_the_registration_form_with_errors,
@@ -53,10 +55,11 @@ def shows_lindentals_branding(language):
     return check
 
 
+@pytest.mark.parametrize("scheme", COLOUR_SCHEMES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_type_of_lindental_is_accessible_private_and_error_free(
-    lindental, visit, language, viewport
+    lindental, visit, language, viewport, scheme
 ):
     check_every_page(
         visit,
@@ -65,6 +68,7 @@ def test_every_page_type_of_lindental_is_accessible_private_and_error_free(
         site=lindental,
         page_types=LINDENTAL_PAGE_TYPES,
         also=shows_lindentals_branding(language),
+        scheme=scheme,
     )
 
 

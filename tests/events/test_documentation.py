@@ -85,7 +85,7 @@ def test_an_ended_workshop_offers_no_registration(client, demo):
     soup = soup_of(client.get(event.url))
     assert soup.select_one("#documentation") is not None
     assert soup.select_one("#registration") is None
-    assert not [a for a in soup.select("a.button") if "Anmelden" in a.get_text()]
+    assert not [a for a in soup.select("a.kern-btn") if "Anmelden" in a.get_text()]
     refused = client.post(f"{event.url}register/", {"name": "Anna", "email": "anna@example.org"})
     assert refused.status_code == 403
 

@@ -61,7 +61,7 @@ def test_every_block_type_renders(client, demo):
     assert img["alt"] == "Gruppe am Tisch"
     assert "Werkstatt" in stream.select_one("figure.figure figcaption").get_text()
     assert stream.select_one("blockquote").get_text(strip=True) == "Alle reden mit."
-    assert stream.select_one(".call-to-action a.button")["href"] == "/de/ueber-das-projekt/"
+    assert stream.select_one(".call-to-action a.kern-btn")["href"] == "/de/ueber-das-projekt/"
     download = stream.select_one("a.download__link")
     assert download.get_text() == document.title
     assert download["href"] == document.url
@@ -70,7 +70,7 @@ def test_every_block_type_renders(client, demo):
 
 def test_call_to_action_links_to_the_page_in_the_visitors_language(client, demo):
     soup = render(client, "/en/")
-    assert soup.select_one(".call-to-action a.button")["href"] == "/en/about-the-project/"
+    assert soup.select_one(".call-to-action a.kern-btn")["href"] == "/en/about-the-project/"
 
 
 def test_decorative_images_get_empty_alt_text(client, portal):

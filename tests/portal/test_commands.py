@@ -144,3 +144,17 @@ def test_the_demo_serves_a_second_municipality_once(client, demo):
     before = page_count()
     assert "already complete" in run("load_demo_content")
     assert page_count() == before
+
+
+def test_demo_logos_are_drawn_with_a_font_that_has_german_letters():
+    """The demo's partner "Jugendforum Ölberg" has the initials JÖ: each letter is drawn as
+    itself, not as the missing-glyph box that Pillow's built-in font draws for Ö."""
+    from PIL import ImageFont
+
+    from portal.content import LOGO_FONT
+
+    font = ImageFont.truetype(str(LOGO_FONT), size=96)
+    missing_glyph = bytes(font.getmask("\ue000"))  # a private-use character: no glyph
+    drawn = {letter: bytes(font.getmask(letter)) for letter in "OÄÖÜß"}
+    assert all(mask != missing_glyph for mask in drawn.values())
+    assert drawn["Ö"] != drawn["O"]

@@ -225,3 +225,29 @@ def test_the_shared_chrome_follows_every_change_at_once(client, demo):
     new_section.unpublish()
     soup = soup_of(client.get("/de/labore/"))
     assert "Mitmachen" not in [a.get_text(strip=True) for a in soup.select(".main-nav a")]
+
+
+def official_site_bar(client, path="/de/"):
+    return soup_of(client.get(path)).select_one(".kern-kopfzeile")
+
+
+def test_the_official_website_bar_is_off_by_default(client, demo):
+    assert official_site_bar(client) is None
+
+
+def test_the_official_website_bar_says_the_municipalitys_own_text(client, portal):
+    from portal.models import PortalSettings
+
+    texts = SiteTextsFactory(municipality="Stadt Teststadt")
+    settings = PortalSettings.for_site(portal["site"])
+    settings.official_site_bar = True
+    settings.save()
+    bar = official_site_bar(client)
+    # never KERN's default naming the federal republic
+    assert bar.get_text(" ", strip=True) == "Offizielle Website – Stadt Teststadt"
+    assert bar.select_one("svg")  # the flag, drawn without a script or a style attribute
+    assert not bar.select("[style], script")
+
+    texts.official_site_bar_text = "Ein Angebot der Stadt Teststadt"
+    texts.save()
+    assert official_site_bar(client).get_text(strip=True) == "Ein Angebot der Stadt Teststadt"

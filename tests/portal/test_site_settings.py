@@ -1,10 +1,12 @@
 """Site settings in the admin: brand colour with contrast check, delivered as a stylesheet."""
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 
-from portal.colours import contrast_ratio
+from portal.colours import DARK_SURFACE, contrast_ratio, dark_mode_variant
 from portal.models import PortalSettings, validate_primary_colour
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +16,15 @@ def test_contrast_ratio_matches_wcag_reference_values():
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
     assert contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
     assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+
+
+@pytest.mark.parametrize("colour", ["#005a9c", "#7a1f5c", "#000000", "#1f6b3a"])
+def test_the_dark_theme_gets_a_lighter_variant_readable_on_dark_surfaces(colour):
+    variant = dark_mode_variant(colour)
+    assert variant != colour
+    assert contrast_ratio(variant, DARK_SURFACE) >= 4.5
+    # and black button text on it (KERN's dark theme) stays readable
+    assert contrast_ratio(variant, "#000000") >= 4.5
 
 
 @pytest.mark.parametrize("colour", ["#005a9c", "#767676", "#000000", "#B00020"])
@@ -81,7 +92,12 @@ def test_admin_saves_an_accessible_colour_and_the_stylesheet_follows(admin_clien
     stylesheet = client.get(href)
     assert stylesheet.status_code == 200
     assert stylesheet["Content-Type"].startswith("text/css")
-    assert "--color-primary: #7a1f5c;" in stylesheet.content.decode()
+    css = stylesheet.content.decode()
+    # the colour becomes KERN's action colour; the dark theme gets a lighter variant
+    light, dark = css.split("prefers-color-scheme: dark")
+    assert "--kern-color-action-default: #7a1f5c;" in light
+    dark_colour = re.search(r"--kern-color-action-default: (#[0-9a-f]{6});", dark).group(1)
+    assert contrast_ratio(dark_colour, DARK_SURFACE) >= 4.5
     assert "immutable" in stylesheet["Cache-Control"]
 
 

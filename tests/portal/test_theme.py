@@ -1,5 +1,7 @@
 """A fork's theme folder wins over the built-in templates and static files."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -52,3 +54,33 @@ def test_without_a_theme_the_built_in_files_are_used(tmp_path):
             finders.get_finder.cache_clear()
     assert found.endswith("portal/static/css/portal.css")
     assert template_dirs(empty_theme)[0] == empty_theme / "templates"
+
+
+def test_a_themes_stylesheet_comes_after_kern_and_the_portals_own(client, portal, theme):
+    """KERN first, the portal's components on its tokens, the site colour, then the fork's
+    own stylesheet: later rules win at equal specificity, so the theme's do."""
+    (theme / "templates" / "components" / "theme_head.html").write_text(
+        '{% load static %}<link rel="stylesheet" href="{% static \'css/city.css\' %}">'
+    )
+    templates = [{**settings.TEMPLATES[0], "DIRS": template_dirs(theme)}]
+    with override_settings(TEMPLATES=templates):
+        html = client.get("/de/").content.decode()
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert [
+        next(
+            name for name in ("kern.min.css", "portal.css", "theme.css", "city.css") if name in href
+        )
+        for href in stylesheets
+    ] == ["kern.min.css", "portal.css", "theme.css", "city.css"]
+
+
+def test_the_two_main_fonts_are_preloaded_from_the_portals_own_host(client, portal):
+    html = client.get("/de/").content.decode()
+    preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font" [^>]*crossorigin>', html)
+    assert [href.rsplit("/", 1)[-1] for href in preloads] == [
+        "FiraSans-Regular.woff2",
+        "FiraSans-SemiBold.woff2",
+    ]
+    for href in preloads:
+        assert href.startswith(settings.STATIC_URL)
+        assert finders.find(href.removeprefix(settings.STATIC_URL))
