@@ -76,7 +76,7 @@ def test_an_s3_compatible_provider_stores_the_uploads():
         "acl": None,
         "overwrite": False,
         "media_url": "https://s3.eu-central-3.ionoscloud.com/portal-media/",
-        "img_src": ["'self'", "https://s3.eu-central-3.ionoscloud.com"],
+        "img_src": ["'self'", "data:", "https://s3.eu-central-3.ionoscloud.com"],
         "url": "https://s3.eu-central-3.ionoscloud.com/portal-media/original_images/foto%201.jpg",
     }
 
@@ -91,7 +91,7 @@ def test_a_custom_domain_is_the_address_of_the_uploads():
     )
     assert found["storage"] == "S3Storage" and found["domain"] == "media.example.org"
     assert found["media_url"] == "https://media.example.org/portal/"
-    assert found["img_src"] == ["'self'", "https://media.example.org"]
+    assert found["img_src"] == ["'self'", "data:", "https://media.example.org"]
     assert found["url"] == "https://media.example.org/portal/original_images/foto%201.jpg"
 
 
@@ -101,7 +101,11 @@ def test_aws_without_an_endpoint_uses_the_bucket_host():
     )
     assert found["media_url"] == "https://portal-media.s3.eu-central-1.amazonaws.com/"
     assert found["url"].startswith(found["media_url"])
-    assert found["img_src"] == ["'self'", "https://portal-media.s3.eu-central-1.amazonaws.com"]
+    assert found["img_src"] == [
+        "'self'",
+        "data:",
+        "https://portal-media.s3.eu-central-1.amazonaws.com",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -130,13 +134,13 @@ def test_file_addresses_always_have_the_origin_the_csp_allows(variables, origin,
     found = describe(AWS_STORAGE_BUCKET_NAME="portal-media", **variables, **CREDENTIALS)
     assert found["media_url"] == media_url
     assert found["url"] == media_url + "original_images/foto%201.jpg"
-    assert found["img_src"] == ["'self'", origin]
+    assert found["img_src"] == ["'self'", "data:", origin]
 
 
 def test_without_a_bucket_uploads_stay_on_the_disk():
     found = describe(AWS_STORAGE_BUCKET_NAME="")
     assert (found["storage"], found["renditions"]) == ("FileSystemStorage", "FileSystemStorage")
-    assert (found["media_url"], found["img_src"]) == ("/media/", ["'self'"])
+    assert (found["media_url"], found["img_src"]) == ("/media/", ["'self'", "data:"])
 
 
 def test_a_bucket_without_django_storages_stops_the_start_in_one_line():
