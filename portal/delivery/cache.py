@@ -120,12 +120,38 @@ def read_request_version(request) -> str | None:
         installation = versions.get(None, 1)
         request._page_cache_site = site_of(request, installation)
         return f"{installation}.{versions.get(request._page_cache_site, 1)}"
-    installation = current_version()
-    if installation is None:
+    versions = versions_at_once(request)
+    if versions is None:
+        installation = current_version()
+        if installation is None:
+            return None
+        request._page_cache_site = site_of(request, installation)
+        own = current_version(request._page_cache_site)
+        if own is None:
+            return None
+        _site_of_host[request.get_host()] = (installation, request._page_cache_site)
+        versions = (installation, own)
+    return f"{versions[0]}.{versions[1]}.{missed_invalidations()}"
+
+
+# Every request, cached pages included, needs the installation's and its site's version. The
+# site of a host changes only with the installation's version, so each process remembers it
+# with that version and reads both versions in one round trip to Redis; when the installation's
+# version turns out to be another (or a version is missing), the request takes the long way.
+_site_of_host: dict = {}
+
+
+def versions_at_once(request) -> tuple[int, int] | None:
+    known = _site_of_host.get(request.get_host())
+    if known is None:
         return None
-    request._page_cache_site = site_of(request, installation)
-    own = current_version(request._page_cache_site)
-    return None if own is None else f"{installation}.{own}.{missed_invalidations()}"
+    installation_then, site_id = known
+    keys = [version_key(None), version_key(site_id)]
+    found = cache.get_many(keys)  # {} while Redis is down (django-redis ignores the error)
+    if len(found) != len(keys) or found[keys[0]] != installation_then:
+        return None
+    request._page_cache_site = site_id
+    return found[keys[0]], found[keys[1]]
 
 
 # With Redis, a change while Redis is down cannot delete what it makes stale, and a Redis
