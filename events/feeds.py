@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import re
+import threading
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -309,6 +310,7 @@ def build_calendar(events, name: str, host: str, url_of, site=None) -> bytes:
 # put in on the way out) and a calendar rebuilt after a change writes only what changed.
 VEVENTS_KEPT = 10_000
 _vevents: collections.OrderedDict = collections.OrderedDict()
+_vevents_lock = threading.Lock()
 DTSTAMP_LINE = re.compile(rb"DTSTAMP:[0-9TZ]+\r\n")
 
 
@@ -338,14 +340,16 @@ def vevent_key(event, host: str, url: str, entry, organiser) -> tuple:
 
 def kept_vevent(event, host: str, url: str, entry, organiser, stamp: bytes) -> bytes:
     key = vevent_key(event, host, url, entry, organiser)
-    lines = _vevents.get(key)
+    with _vevents_lock:  # threaded servers share the dictionary
+        lines = _vevents.get(key)
+        if lines is not None:
+            _vevents.move_to_end(key)
     if lines is None:
         lines = ical_event(event, host, url, entry, organiser).to_ical()
-        _vevents[key] = lines
-        if len(_vevents) > VEVENTS_KEPT:
-            _vevents.popitem(last=False)
-    else:
-        _vevents.move_to_end(key)
+        with _vevents_lock:
+            _vevents[key] = lines
+            if len(_vevents) > VEVENTS_KEPT:
+                _vevents.popitem(last=False)
     return DTSTAMP_LINE.sub(lambda _match: stamp, lines, count=1)
 
 

@@ -5,6 +5,7 @@ Wagtail's `{% picture %}` with the use's specs written out would render the same
 naming the use instead keeps templates and the selectors' prefetches on the same list.
 """
 
+import threading
 import time
 from collections import OrderedDict
 
@@ -25,6 +26,7 @@ register = template.Library()
 PICTURE_SECONDS = 300
 PICTURES_KEPT = 4096
 _pictures: OrderedDict = OrderedDict()
+_pictures_lock = threading.Lock()
 
 
 @register.simple_tag
@@ -43,19 +45,22 @@ def responsive_image(image, use_name, **attrs):
         tuple(sorted(attrs.items())),
     )
     now = time.monotonic()
-    kept = _pictures.get(key)
-    if kept is not None and kept[1] > now:
-        _pictures.move_to_end(key)
-        return kept[0]
+    with _pictures_lock:  # threaded servers (runserver, gthread) share the dictionary
+        kept = _pictures.get(key)
+        if kept is not None and kept[1] > now:
+            _pictures.move_to_end(key)
+            return kept[0]
     html = picture_html(image, USES[use_name], attrs)  # safe: Wagtail escapes attributes
-    _pictures[key] = (html, now + PICTURE_SECONDS)
-    if len(_pictures) > PICTURES_KEPT:
-        _pictures.popitem(last=False)
+    with _pictures_lock:
+        _pictures[key] = (html, now + PICTURE_SECONDS)
+        if len(_pictures) > PICTURES_KEPT:
+            _pictures.popitem(last=False)
     return html
 
 
 def forget_pictures() -> None:
-    _pictures.clear()
+    with _pictures_lock:
+        _pictures.clear()
 
 
 def picture_html(image, use, attrs) -> str:
