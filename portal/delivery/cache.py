@@ -149,6 +149,9 @@ def versions_at_once(request) -> tuple[int, int] | None:
     keys = [version_key(None), version_key(site_id)]
     found = cache.get_many(keys)  # {} while Redis is down (django-redis ignores the error)
     if len(found) != len(keys) or found[keys[0]] != installation_then:
+        # the long way from now on, until it succeeds: during an outage one attempt more
+        # per host and process, not per request (each may wait for a timeout)
+        _site_of_host.pop(request.get_host(), None)
         return None
     request._page_cache_site = site_id
     return found[keys[0]], found[keys[1]]
